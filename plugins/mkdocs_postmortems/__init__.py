@@ -1,0 +1,11 @@
+"""mkdocs-postmortems: a knowledge base of incident postmortems, validated and analysed.
+
+The public surface is small on purpose: load and validate a corpus, read its diagnostics.
+Everything else is an implementation detail of the CLI and the MkDocs plugin.
+"""
+
+from mkdocs_postmortems.corpus import Corpus, load_corpus
+from mkdocs_postmortems.diagnostics import Diagnostic
+
+__all__ = ["Corpus", "Diagnostic", "load_corpus"]
+__version__ = "0.1.0"

@@ -1,0 +1,144 @@
+"""The `postmortems` command.
+
+Sub-commands import what they need when they run, so `postmortems validate` never pays for
+pandas or matplotlib.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_OK, EXIT_INVALID, EXIT_CRASH = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="postmortems",
+        description="Validate and publish a knowledge base of incident postmortems.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser(
+        "validate",
+        help="check postmortem files against the schema and taxonomy",
+        description="Check postmortems; exit 0 when valid, 1 when not, 2 on an internal error.",
+    )
+    validate.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="files or folders (default: postmortems/)",
+    )
+    validate.add_argument(
+        "--taxonomy",
+        type=Path,
+        metavar="FILE",
+        help="taxonomy file (default: taxonomy.yml in the folder given, "
+        "else postmortems/taxonomy.yml)",
+    )
+    validate.add_argument(
+        "--format",
+        choices=["text", "github", "json"],
+        default="text",
+        help="output format; github prints pull-request annotations",
+    )
+
+    schema = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of postmortem front matter",
+        description="Print the JSON Schema generated from the models, for editors and CI.",
+    )
+    schema.add_argument(
+        "--taxonomy",
+        type=Path,
+        metavar="FILE",
+        help="restrict severities, services, teams and factors to a taxonomy",
+    )
+    schema.add_argument(
+        "--markdown", action="store_true", help="print the schema reference page (Markdown) instead"
+    )
+    return parser
+
+
+def _load_taxonomy(explicit: Path | None, paths: list[Path]) -> object:
+    from mkdocs_postmortems import taxonomy
+
+    chosen = explicit or taxonomy.find(paths)
+    if chosen is None:
+        return taxonomy.DEFAULT
+    from mkdocs_postmortems.corpus import display_path
+
+    return taxonomy.load(chosen, display_path(chosen))
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from mkdocs_postmortems import diagnostics as diag
+    from mkdocs_postmortems.corpus import load_corpus
+    from mkdocs_postmortems.taxonomy import Taxonomy, TaxonomyError
+
+    paths: list[Path] = args.paths or [Path("postmortems")]
+    formatter = {"text": diag.format_text, "github": diag.format_github, "json": diag.format_json}[
+        args.format
+    ]
+    try:
+        taxonomy = _load_taxonomy(args.taxonomy, paths)
+    except TaxonomyError as error:
+        sys.stdout.write(formatter(error.diagnostics))
+        return EXIT_INVALID
+    assert isinstance(taxonomy, Taxonomy)
+    corpus = load_corpus(paths, taxonomy)
+    sys.stdout.write(formatter(corpus.diagnostics))
+    errors = sum(1 for d in corpus.diagnostics if d.level == "error")
+    if args.format == "text":
+        files = "file" if corpus.files == 1 else "files"
+        verdict = "all valid" if errors == 0 else f"{errors} error{'s' * (errors != 1)}"
+        print(f"{corpus.files} {files} checked: {verdict}", file=sys.stderr)
+    return EXIT_OK if errors == 0 else EXIT_INVALID
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from mkdocs_postmortems.json_schema import json_schema
+    from mkdocs_postmortems.taxonomy import Taxonomy, TaxonomyError
+
+    try:
+        taxonomy = _load_taxonomy(args.taxonomy, []) if args.taxonomy else None
+    except TaxonomyError as error:
+        sys.stderr.write("".join(f"{d}\n" for d in error.diagnostics))
+        return EXIT_INVALID
+    assert taxonomy is None or isinstance(taxonomy, Taxonomy)
+    if args.markdown:
+        from mkdocs_postmortems.reference import markdown
+
+        sys.stdout.write(markdown(taxonomy) if taxonomy else markdown())
+        return EXIT_OK
+    print(json.dumps(json_schema(taxonomy), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handlers = {"validate": _validate, "schema": _schema}
+    try:
+        return handlers[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # an internal error: exit 2, a short report
+        print(f"postmortems: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        if os.environ.get("POSTMORTEMS_DEBUG"):
+            traceback.print_exc()
+        else:
+            print(
+                "set POSTMORTEMS_DEBUG=1 for the traceback, and please report it", file=sys.stderr
+            )
+        return EXIT_CRASH
+
+
+if __name__ == "__main__":
+    sys.exit(main())

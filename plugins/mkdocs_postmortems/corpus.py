@@ -1,0 +1,145 @@
+"""A knowledge base read from disk: every postmortem file, validated once.
+
+The CLI and the MkDocs plugin both start here, so both see the same files, the same
+diagnostics and the same data.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs_postmortems import loader
+from mkdocs_postmortems.diagnostics import Diagnostic, has_errors
+from mkdocs_postmortems.schema import Postmortem
+from mkdocs_postmortems.strict_yaml import Marks
+from mkdocs_postmortems.taxonomy import DEFAULT, Taxonomy
+from mkdocs_postmortems.validation import validate
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One valid postmortem: where it came from, its front matter and its body."""
+
+    path: str
+    source: Path
+    postmortem: Postmortem
+    body: str
+    body_line: int
+    marks: Marks = field(repr=False, compare=False)
+
+
+@dataclass
+class Corpus:
+    entries: list[Entry] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+
+def display_path(path: Path) -> str:
+    """The path as a user would type it: relative to the working folder when inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return path.as_posix()
+    if relative.startswith(".."):
+        return path.as_posix()
+    return Path(relative).as_posix()
+
+
+def is_postmortem_file(path: Path) -> bool:
+    """Markdown files, except those whose name starts with `_` or `.` (templates, drafts
+    kept aside) and README/index pages that describe a folder."""
+    name = path.name
+    return (
+        path.suffix == ".md"
+        and not name.startswith(("_", "."))
+        and name.lower() not in {"readme.md", "index.md"}
+    )
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
+    """Files named, and postmortem files below folders named, in a stable order."""
+    found: list[Path] = []
+    problems: list[Diagnostic] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(p for p in path.rglob("*.md") if p.is_file() and is_postmortem_file(p))
+            )
+        elif path.is_file():
+            found.append(path)
+        else:
+            problems.append(Diagnostic(display_path(path), 1, 1, "", "no such file or folder"))
+    unique = list(dict.fromkeys(found))
+    return unique, problems
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What reading one file gave: the entry when valid, its problems, and its raw id."""
+
+    entry: Entry | None
+    diagnostics: list[Diagnostic]
+    id: str | None = None
+    id_position: tuple[int, int] = (1, 1)
+
+
+def load_file(path: Path, taxonomy: Taxonomy, display: str | None = None) -> Loaded:
+    name = display or display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return Loaded(None, [Diagnostic(name, 1, 1, "", f"cannot read: {error.strerror}")])
+    try:
+        document = loader.parse(name, raw)
+    except loader.LoadError as error:
+        return Loaded(None, [error.diagnostic])
+    model, diagnostics = validate(document, taxonomy)
+    raw_id = document.data.get("id")
+    entry = None
+    if model is not None:
+        entry = Entry(name, path, model, document.body, document.body_line, document.marks)
+    return Loaded(
+        entry,
+        diagnostics,
+        raw_id if isinstance(raw_id, str) else None,
+        document.marks.value(("id",)),
+    )
+
+
+def load_corpus(paths: Iterable[Path], taxonomy: Taxonomy = DEFAULT) -> Corpus:
+    """Read and validate every postmortem under `paths`, then the checks across files."""
+    files, diagnostics = discover(paths)
+    corpus = Corpus(diagnostics=diagnostics, files=len(files))
+    first_by_id: dict[str, str] = {}
+    for path in files:
+        loaded = load_file(path, taxonomy)
+        corpus.diagnostics.extend(loaded.diagnostics)
+        entry = loaded.entry
+        name = entry.path if entry else display_path(path)
+        if loaded.id is not None:
+            if loaded.id in first_by_id:
+                line, column = loaded.id_position
+                corpus.diagnostics.append(
+                    Diagnostic(
+                        name,
+                        line,
+                        column,
+                        "id",
+                        f"expected a unique id, got {loaded.id!r}, "
+                        f"already used by {first_by_id[loaded.id]}",
+                    )
+                )
+                entry = None
+            else:
+                first_by_id[loaded.id] = name
+        if entry is not None:
+            corpus.entries.append(entry)
+    return corpus

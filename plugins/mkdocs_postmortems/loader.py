@@ -1,0 +1,152 @@
+"""Bytes on disk -> front matter (with positions) and Markdown body.
+
+One strict splitter used by the CLI, the plugin and the importers alike: front matter is
+only what stands between an exact `---` first line and the next exact `---` line. A UTF-8
+byte-order mark is dropped (and nothing else is); any other encoding is refused with a
+message that says what the bytes look like.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mkdocs_postmortems import strict_yaml
+from mkdocs_postmortems.diagnostics import Diagnostic
+
+MAX_FILE_BYTES = 1024 * 1024
+DELIMITER = "---"
+FRONT_MATTER_FIRST_LINE = 2
+
+
+@dataclass(frozen=True)
+class Document:
+    """A split, parsed postmortem file: data as read, where each value stands, and the body."""
+
+    path: str
+    data: dict[str, Any]
+    marks: strict_yaml.Marks
+    body: str
+    body_line: int
+
+
+class LoadError(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+
+
+def _fail(path: str, line: int, column: int, message: str, field: str = "") -> LoadError:
+    return LoadError(Diagnostic(path, line, column, field, message))
+
+
+def decode(path: str, raw: bytes) -> str:
+    """UTF-8 bytes -> text with `\\n` line ends, or LoadError saying what the bytes are."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise _fail(
+            path,
+            1,
+            1,
+            f"expected a file of at most {MAX_FILE_BYTES // 1024} KiB, got {len(raw) // 1024} KiB",
+        )
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _fail(path, 1, 1, "expected UTF-8 text, got UTF-16 (byte-order mark); save as UTF-8")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line, column = _locate(raw, nul)
+        hint = (
+            "; the file looks UTF-16 encoded, save as UTF-8"
+            if raw.count(b"\x00") * 3 >= len(raw)
+            else ""
+        )
+        raise _fail(path, line, column, f"expected text, got a NUL byte{hint}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _locate(raw, error.start)
+        byte = raw[error.start]
+        hint = ""
+        try:
+            raw.decode("cp1252")
+            hint = "; the file looks Latin-1/Windows-1252 encoded, save as UTF-8"
+        except UnicodeDecodeError:
+            pass
+        raise _fail(
+            path, line, column, f"expected UTF-8 text, got byte 0x{byte:02x}{hint}"
+        ) from None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _locate(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters, as far as they decode) of a byte offset."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    prefix = raw[line_start:offset].decode("utf-8", "replace")
+    return raw.count(b"\n", 0, offset) + 1, len(prefix) + 1
+
+
+def split(path: str, text: str) -> tuple[str, str, int]:
+    """Text -> (front matter, body, first line of the body)."""
+    first, newline, rest = text.partition("\n")
+    if first != DELIMITER or not newline:
+        hint = ""
+        if first.rstrip() == DELIMITER:
+            hint = " (remove the trailing spaces after ---)"
+        elif first.strip() == DELIMITER:
+            hint = " (the --- must start at the first character)"
+        got = "an empty file" if not text.strip() else f"{_clip(first)!r}"
+        raise _fail(
+            path,
+            1,
+            1,
+            f"expected front matter opening with a '---' line, got {got}{hint}",
+            "front matter",
+        )
+    if rest.startswith(DELIMITER + "\n") or rest == DELIMITER:
+        return "", rest[len(DELIMITER) + 1 :], 3
+    end = rest.find("\n" + DELIMITER + "\n")
+    if end < 0:
+        if rest.endswith("\n" + DELIMITER):
+            end = len(rest) - len(DELIMITER) - 1
+        else:
+            raise _fail(
+                path,
+                1,
+                1,
+                "expected a closing '---' line after the front matter, found none",
+                "front matter",
+            )
+    front = rest[: end + 1]
+    body = rest[end + len(DELIMITER) + 2 :]
+    body_line = FRONT_MATTER_FIRST_LINE + front.count("\n") + 1
+    return front, body, body_line
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def parse(path: str, raw: bytes) -> Document:
+    """Bytes -> Document, or LoadError with the first problem that stops reading the file."""
+    text = decode(path, raw)
+    front, body, body_line = split(path, text)
+    try:
+        data, marks = strict_yaml.load(front, FRONT_MATTER_FIRST_LINE)
+    except strict_yaml.YamlError as error:
+        field = ".".join(str(p) for p in error.path) or "front matter"
+        raise _fail(path, error.line, error.column, error.message, field) from None
+    if data is None:
+        raise _fail(path, 1, 1, "expected a mapping of fields, got nothing", "front matter")
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"{_clip(str(data))!r}"
+        raise _fail(
+            path,
+            FRONT_MATTER_FIRST_LINE,
+            1,
+            f"expected a mapping of fields, got {kind}",
+            "front matter",
+        )
+    return Document(path, data, marks, body, body_line)

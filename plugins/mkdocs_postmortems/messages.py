@@ -1,0 +1,160 @@
+"""Pydantic's validation errors -> `field.path: expected X, got Y` diagnostics.
+
+Pydantic's own wording ("Input should be a valid string") names neither the place in the
+file nor a fix; this maps each error to the value's line and column and to a sentence a
+postmortem author can act on.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from mkdocs_postmortems.diagnostics import Diagnostic
+from mkdocs_postmortems.schema import got
+from mkdocs_postmortems.strict_yaml import Marks, Path
+
+_EXPECTED = {
+    "string_type": "text",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "finite_number": "a finite number",
+}
+
+
+def field_name(path: Path) -> str:
+    """`action_items[2].due` from ('action_items', 2, 'due')."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def suggest(word: str, choices: typing.Iterable[str]) -> str:
+    """` (did you mean 'x'?)`, or nothing when no choice is close."""
+    options = list(choices)
+    for option in options:
+        if option.casefold() == word.casefold():
+            return f" (did you mean {option!r}?)"
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _data_path(data: Any, loc: tuple[int | str, ...]) -> tuple[Path, bool]:
+    """Keep the parts of pydantic's `loc` that address the input (dropping its
+    union-member and validator tags); also say whether the last part is a dict key."""
+    path: list[str | int] = []
+    node = data
+    is_key = False
+    for part in loc:
+        if part == "[key]":
+            is_key = True
+            continue
+        if isinstance(node, dict) and isinstance(part, str) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and part == loc[-1]:
+            path.append(part)  # a missing or unknown field: not in the data by nature
+            node = None
+    return tuple(path), is_key
+
+
+def _model_fields_at(model: type[BaseModel], path: Path) -> list[str]:
+    """Field names of the model that validates the mapping at `path`."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        info = current.model_fields.get(part)
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _inner_model(typing.get_args(annotation)[0])
+    if origin in (list, typing.Union, types.UnionType, dict):
+        for arg in typing.get_args(annotation):
+            found = _inner_model(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _sentence(error: Any) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+        return f"expected one of {expected}; got {got(value)}"
+    if kind in _EXPECTED:
+        return f"expected {_EXPECTED[kind]}, got {got(value)}"
+    if kind == "greater_than_equal":
+        return f"expected a number of at least {ctx.get('ge')}, got {got(value)}"
+    if kind == "greater_than":
+        return f"expected a number above {ctx.get('gt')}, got {got(value)}"
+    if kind == "too_short":
+        return f"expected at least {ctx.get('min_length')} item, got none"
+    if kind == "string_too_short":
+        return f"expected text, got {got(value)}"
+    return f"{error['msg']}, got {got(value)}"
+
+
+def from_validation_error(
+    error: ValidationError, path: str, data: Any, marks: Marks, model: type[BaseModel]
+) -> list[Diagnostic]:
+    """One diagnostic per pydantic error, in file order."""
+    out: list[Diagnostic] = []
+    for item in error.errors(include_url=False):
+        loc = tuple(item["loc"])
+        field_path, is_key = _data_path(data, loc)
+        kind = item["type"]
+        if kind == "missing":
+            line, column = marks.value(field_path[:-1])
+            message = "missing required field"
+        elif kind == "extra_forbidden":
+            line, column = marks.key(field_path)
+            name = str(field_path[-1]) if field_path else ""
+            allowed = _model_fields_at(model, field_path[:-1])
+            message = f"unknown field{suggest(name, allowed)}"
+            if not suggest(name, allowed) and allowed:
+                message += f"; expected one of {', '.join(allowed)}"
+        elif is_key:
+            line, column = marks.key(field_path)
+            message = _sentence(item).replace("expected ", "expected a key that is ", 1)
+        else:
+            line, column = marks.value(field_path)
+            message = _sentence(item)
+        out.append(Diagnostic(path, line, column, field_name(field_path), message))
+    return sorted(out)

@@ -1,0 +1,140 @@
+"""The schema reference page, written from the models so it cannot drift from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel
+
+from mkdocs_postmortems import schema
+from mkdocs_postmortems.taxonomy import DEFAULT, Taxonomy
+
+_TYPE_NAMES: dict[Any, str] = {
+    str: "text",
+    int: "integer",
+    float: "number",
+    bool: "true/false",
+}
+
+DESCRIPTIONS: dict[str, str] = {
+    "id": "Unique id, e.g. `PM-2026-014` or `HOTFIX-231`.",
+    "title": "One line.",
+    "severity": "A level from the taxonomy, most severe first (default P0..P3).",
+    "status": "Drafts are left out of analytics and may omit resolution fields.",
+    "date": "Date of the document (not of the incident).",
+    "authors": "Who wrote it; at least one.",
+    "services": "Affected services; checked against the taxonomy when it lists services.",
+    "teams": "Teams involved; checked against the taxonomy when it lists teams.",
+    "tags": "Free slugs for browsing.",
+    "summary": "One or two sentences for indexes.",
+    "started_at": "When impact began. Its UTC quarter is the incident's quarter.",
+    "detected_at": "When we knew. Time to detect = detected_at - started_at.",
+    "mitigated_at": "When impact stopped. Time to mitigate = mitigated_at - started_at.",
+    "resolved_at": "When fully resolved. Time to resolve = resolved_at - started_at.",
+    "impact": "Users affected, revenue, data and reputation impact.",
+    "impact.users_affected": "A count, or text such as `about 4% of EU users`.",
+    "trigger": "The immediate cause.",
+    "contributing_factors": "Keys of the taxonomy's contributing factors.",
+    "gaps": "Why it was not caught earlier.",
+    "timeline": "What happened when; `who` is optional.",
+    "action_items": "Follow-ups. Open or in-progress items need an owner and a due date.",
+    "action_items[].horizon": "The hotfix template's prevention horizon.",
+    "hotfix": "For hotfix postmortems: the release that fixed it and how it was shipped.",
+    "hotfix.testing": "Which testing the hotfix had.",
+    "approvals": "Sign-offs, e.g. Engineering Lead, SRE Lead, Security.",
+    "communication": "Internal, customer and public communication.",
+    "review": "The postmortem review meeting.",
+    "links": "Named links (ticket, pr, release, dashboard ...): https:// or mailto: only.",
+}
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """(inner type, is a list)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return _unwrap(args[0])
+        return annotation, False
+    if origin is list:
+        inner, _ = _unwrap(typing.get_args(annotation)[0])
+        return inner, True
+    return annotation, False
+
+
+def _type_name(annotation: Any, inner: Any, is_list: bool) -> str:
+    name: str
+    if inner is dt.datetime:
+        name = "timestamp with offset"
+    elif inner is dt.date:
+        name = "date YYYY-MM-DD"
+    elif typing.get_origin(inner) is typing.Literal:
+        name = " \\| ".join(f"`{v}`" for v in typing.get_args(inner))
+    elif isinstance(inner, type) and issubclass(inner, BaseModel):
+        name = "mapping"
+    elif typing.get_origin(inner) is dict:
+        name = "mapping of name to https/mailto link"
+    elif typing.get_origin(inner) in (typing.Union, types.UnionType):
+        name = "integer or text"
+    else:
+        name = _TYPE_NAMES.get(inner, "text")
+    return f"list of {name}" if is_list else name
+
+
+def _example(info: Any) -> str:
+    if not info.examples:
+        return ""
+    value = info.examples[0]
+    if isinstance(value, list):
+        return "`[" + ", ".join(str(v) for v in value) + "]`"
+    if isinstance(value, dict):
+        return "`" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "`"
+    return f"`{value}`"
+
+
+def _rows(model: type[BaseModel], prefix: str, taxonomy: Taxonomy) -> list[str]:
+    rules = taxonomy.required
+    rows = []
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        inner, is_list = _unwrap(info.annotation)
+        if model is schema.Postmortem:
+            if name in rules.always:
+                required = "yes"
+            elif name in rules.unless_draft:
+                required = "unless draft"
+            else:
+                required = "no"
+        elif model is schema.ActionItem and name in rules.open_action_items:
+            required = "while open"
+        else:
+            required = "yes" if info.is_required() else "no"
+        kind = _type_name(info.annotation, inner, is_list)
+        description = DESCRIPTIONS.get(path, "")
+        rows.append(f"| `{path}` | {kind} | {required} | {_example(info)} | {description} |")
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            rows.extend(_rows(inner, f"{path}[]." if is_list else f"{path}.", taxonomy))
+    return rows
+
+
+def markdown(taxonomy: Taxonomy = DEFAULT) -> str:
+    """The schema reference as a Markdown page."""
+    header = [
+        "# Schema reference",
+        "",
+        "<!-- Generated by `postmortems schema --markdown`; do not edit by hand. -->",
+        "",
+        "Every field of postmortem front matter. *Required* follows the default taxonomy;",
+        "a knowledge base can change it in the `required` section of its `taxonomy.yml`.",
+        "Unknown fields are errors. The same schema is available as JSON Schema from",
+        "`postmortems schema`.",
+        "",
+        "| field | type | required | example | notes |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    return "\n".join([*header, *_rows(schema.Postmortem, "", taxonomy)]) + "\n"

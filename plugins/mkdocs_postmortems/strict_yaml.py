@@ -1,0 +1,222 @@
+"""A strict YAML reader that keeps the position of every value.
+
+PyYAML's loaders implement YAML 1.1 (`no` is false, `012` is octal, `1:30` is 90, bare
+dates become `date` objects), silently keep the last of duplicate keys, and expand aliases.
+Here libyaml only tokenises (its C parser, for speed); values are built from the event
+stream with no implicit typing: a plain scalar is a string unless it spells null, and the
+schema decides what it becomes. Anchors, aliases and tags are refused, and the size and
+the nesting depth are bounded before libyaml sees a byte (its C code crashes on ~30,000
+nested flow brackets).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:
+    _Parser: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Parser = yaml.SafeLoader
+
+MAX_BYTES = 256 * 1024
+MAX_DEPTH = 32
+NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+Path = tuple[str | int, ...]
+Position = tuple[int, int]
+
+
+class YamlError(Exception):
+    """Input the reader refuses, at a 1-based line and column of the original file."""
+
+    def __init__(self, line: int, column: int, message: str, path: Path = ()) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+        self.message = message
+        self.path = path
+
+
+@dataclass
+class Marks:
+    """Positions (1-based line, column) of every value and every mapping key, by path."""
+
+    values: dict[Path, Position] = field(default_factory=dict)
+    keys: dict[Path, Position] = field(default_factory=dict)
+
+    def value(self, path: Path) -> Position:
+        """Position of the value at `path`, or of its nearest marked ancestor."""
+        while path not in self.values and path:
+            path = path[:-1]
+        return self.values.get(path, (1, 1))
+
+    def key(self, path: Path) -> Position:
+        return self.keys.get(path) or self.value(path)
+
+
+def _describe(event: Any) -> str:
+    if isinstance(event, yaml.MappingStartEvent):
+        return "a mapping"
+    if isinstance(event, yaml.SequenceStartEvent):
+        return "a list"
+    return "a value"
+
+
+def _flow_depth(text: str) -> tuple[int, int]:
+    """Deepest flow-bracket nesting and the offset where it exceeds MAX_DEPTH (or -1).
+
+    Quotes are ignored, which can only overestimate: a limit of 32 brackets is never
+    reached by honest text.
+    """
+    depth = 0
+    for index, char in enumerate(text):
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return depth, index
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return depth, -1
+
+
+def _position(text: str, index: int, first_line: int) -> Position:
+    line = text.count("\n", 0, index)
+    column = index - (text.rfind("\n", 0, index) + 1)
+    return first_line + line, column + 1
+
+
+def load(text: str, first_line: int = 1) -> tuple[Any, Marks]:
+    """Parse one YAML document; positions are reported as if `text` began at `first_line`.
+
+    Raises YamlError for anything refused; never another exception for any input text.
+    """
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as error:
+        line, column = _position(text, error.start, first_line)
+        raise YamlError(line, column, "expected UTF-8 text, got an unpaired surrogate") from None
+    if size > MAX_BYTES:
+        raise YamlError(
+            first_line,
+            1,
+            f"expected at most {MAX_BYTES // 1024} KiB of YAML, got {size // 1024} KiB",
+        )
+    if text.count("[") + text.count("{") > MAX_DEPTH:
+        _, index = _flow_depth(text)
+        if index >= 0:
+            line, column = _position(text, index, first_line)
+            raise YamlError(line, column, f"expected at most {MAX_DEPTH} levels of nesting")
+    marks = Marks()
+    try:
+        return _build(text, first_line, marks), marks
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + first_line, mark.column + 1) if mark else (first_line, 1)
+        problem = error.problem or error.context or "invalid YAML"
+        context = f" ({error.context})" if error.context and error.problem else ""
+        raise YamlError(line, column, f"invalid YAML: {problem}{context}") from None
+    except yaml.YAMLError as error:  # reader errors (bad characters) carry no mark object
+        position = getattr(error, "position", 0) or 0
+        line, column = _position(text, position, first_line)
+        reason = getattr(error, "reason", None) or str(error)
+        character = getattr(error, "character", None)
+        if isinstance(character, int):
+            reason = f"{reason}: #x{character:04x}"
+        elif isinstance(character, str):
+            reason = f"{reason}: #x{ord(character):04x}"
+        raise YamlError(line, column, f"invalid YAML: {reason}") from None
+
+
+class _Frame:
+    """A mapping or list under construction."""
+
+    __slots__ = ("container", "key", "key_pos", "path")
+
+    def __init__(self, container: dict[str, Any] | list[Any], path: Path) -> None:
+        self.container = container
+        self.path = path
+        self.key: str | None = None
+        self.key_pos: Position = (0, 0)
+
+
+def _build(text: str, first_line: int, marks: Marks) -> Any:
+    stack: list[_Frame] = []
+    root: Any = None
+    documents = 0
+    events: Any = yaml.parse(text, Loader=_Parser)
+    for event in events:
+        kind = type(event)
+        if kind is yaml.StreamStartEvent or kind is yaml.StreamEndEvent:
+            continue
+        mark = event.start_mark
+        pos = (mark.line + first_line, mark.column + 1)
+        if kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise YamlError(*pos, "expected one YAML document, got a second one")
+            continue
+        if kind is yaml.DocumentEndEvent:
+            continue
+        if kind is yaml.AliasEvent:
+            raise YamlError(*pos, f"aliases are not allowed (found *{event.anchor})")
+        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            frame = stack.pop()
+            if stack:
+                _attach(stack[-1], frame.container, frame.path[-1] if frame.path else "")
+            else:
+                root = frame.container
+            continue
+        if event.anchor is not None:
+            raise YamlError(*pos, f"anchors are not allowed (found &{event.anchor})")
+        if event.tag is not None and event.tag != "!":
+            raise YamlError(*pos, f"tags are not allowed (found {event.tag})")
+        parent = stack[-1] if stack else None
+        if parent is not None and isinstance(parent.container, dict) and parent.key is None:
+            # This event is a mapping key.
+            if kind is not yaml.ScalarEvent:
+                raise YamlError(*pos, f"expected a plain text key, got {_describe(event)}")
+            key = event.value
+            if key in parent.container:
+                first = marks.keys[(*parent.path, key)]
+                raise YamlError(
+                    *pos,
+                    f"duplicate key '{key}' (first defined at line {first[0]})",
+                    (*parent.path, key),
+                )
+            parent.key = key
+            parent.key_pos = pos
+            continue
+        if parent is None:
+            path: Path = ()
+        elif isinstance(parent.container, dict):
+            assert parent.key is not None
+            path = (*parent.path, parent.key)
+            marks.keys[path] = parent.key_pos
+        else:
+            path = (*parent.path, len(parent.container))
+        marks.values[path] = pos
+        if kind is yaml.ScalarEvent:
+            value = event.value
+            if not event.style and value in NULLS:
+                value = None
+            if parent is None:
+                root = value
+            else:
+                _attach(parent, value, path[-1])
+            continue
+        if len(stack) >= MAX_DEPTH:
+            raise YamlError(*pos, f"expected at most {MAX_DEPTH} levels of nesting")
+        container: dict[str, Any] | list[Any] = {} if kind is yaml.MappingStartEvent else []
+        stack.append(_Frame(container, path))
+    return root
+
+
+def _attach(parent: _Frame, value: Any, key: str | int) -> None:
+    if isinstance(parent.container, dict):
+        parent.container[str(key)] = value
+        parent.key = None
+    else:
+        parent.container.append(value)

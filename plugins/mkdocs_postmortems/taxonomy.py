@@ -1,0 +1,187 @@
+"""The taxonomy: severities, services, teams, contributing factors and required fields.
+
+It lives beside the postmortems (`taxonomy.yml`) so each knowledge base sets its own
+vocabulary; without one, the built-in default below applies.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from mkdocs_postmortems import loader, strict_yaml
+from mkdocs_postmortems.diagnostics import Diagnostic
+from mkdocs_postmortems.schema import Slug, Text
+
+FILENAME = "taxonomy.yml"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Severity(_Model):
+    label: Text
+    description: Text
+    action_item_sla_days: Annotated[int, Field(gt=0)] | None = None
+
+
+class Factor(_Model):
+    label: Text
+    description: Text
+    aliases: list[Text] = Field(default_factory=list)
+
+
+class Required(_Model):
+    """Which fields a postmortem must have; field names of the schema."""
+
+    always: list[str] = Field(
+        default_factory=lambda: [
+            "id",
+            "title",
+            "severity",
+            "status",
+            "authors",
+            "services",
+            "started_at",
+            "detected_at",
+        ]
+    )
+    unless_draft: list[str] = Field(default_factory=lambda: ["resolved_at", "contributing_factors"])
+    open_action_items: list[str] = Field(default_factory=lambda: ["owner", "due"])
+
+
+class Taxonomy(_Model):
+    severities: dict[str, Severity] = Field(min_length=1)
+    services: list[Slug] | None = None
+    teams: list[Slug] | None = None
+    contributing_factors: dict[Slug, Factor] | None = None
+    required: Required = Field(default_factory=Required)
+
+    def factor_for(self, name: str) -> str | None:
+        """The factor key that `name` spells as a key, label or alias, case-insensitively."""
+        wanted = name.strip().casefold()
+        for key, factor in (self.contributing_factors or {}).items():
+            spellings = [key, factor.label, *factor.aliases]
+            if any(wanted == s.casefold() for s in spellings):
+                return key
+        return None
+
+
+DEFAULT = Taxonomy(
+    severities={
+        "P0": Severity(
+            label="Critical",
+            description="Total outage or data loss for many users.",
+            action_item_sla_days=15,
+        ),
+        "P1": Severity(
+            label="Major",
+            description="A core feature unavailable or badly degraded.",
+            action_item_sla_days=30,
+        ),
+        "P2": Severity(
+            label="Moderate",
+            description="Partial degradation with a workaround.",
+            action_item_sla_days=60,
+        ),
+        "P3": Severity(
+            label="Minor", description="Small or internal impact.", action_item_sla_days=90
+        ),
+    }
+)
+
+
+class TaxonomyError(Exception):
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__("\n".join(str(d) for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+def load(path: Path, display: str | None = None) -> Taxonomy:
+    """Read and check a taxonomy file; TaxonomyError lists every problem in it."""
+    from mkdocs_postmortems.messages import from_validation_error
+
+    name = display or path.as_posix()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise TaxonomyError(
+            [Diagnostic(name, 1, 1, "taxonomy", f"cannot read: {error.strerror}")]
+        ) from None
+    try:
+        text = loader.decode(name, raw)
+        data, marks = strict_yaml.load(text, 1)
+    except loader.LoadError as error:
+        raise TaxonomyError([error.diagnostic]) from None
+    except strict_yaml.YamlError as error:
+        raise TaxonomyError(
+            [Diagnostic(name, error.line, error.column, "taxonomy", error.message)]
+        ) from None
+    if not isinstance(data, dict):
+        raise TaxonomyError(
+            [
+                Diagnostic(
+                    name,
+                    1,
+                    1,
+                    "taxonomy",
+                    "expected a mapping with severities, services, teams, contributing_factors",
+                )
+            ]
+        )
+    try:
+        taxonomy = Taxonomy.model_validate(data)
+    except ValidationError as error:
+        raise TaxonomyError(from_validation_error(error, name, data, marks, Taxonomy)) from None
+    _check_required_names(taxonomy, name, marks)
+    return taxonomy
+
+
+def _check_required_names(taxonomy: Taxonomy, name: str, marks: strict_yaml.Marks) -> None:
+    from mkdocs_postmortems.schema import ActionItem, Postmortem
+
+    problems = []
+    known = set(Postmortem.model_fields)
+    item_fields = set(ActionItem.model_fields)
+    groups: dict[str, tuple[list[str], set[str]]] = {
+        "always": (taxonomy.required.always, known),
+        "unless_draft": (taxonomy.required.unless_draft, known),
+        "open_action_items": (taxonomy.required.open_action_items, item_fields),
+    }
+    for group, (fields, allowed) in groups.items():
+        for index, field in enumerate(fields):
+            if field not in allowed:
+                line, column = marks.value(("required", group, index))
+                problems.append(
+                    Diagnostic(
+                        name,
+                        line,
+                        column,
+                        f"required.{group}[{index}]",
+                        f"expected a field name of the schema, got {field!r}",
+                    )
+                )
+    if problems:
+        raise TaxonomyError(problems)
+
+
+def find(paths: list[Path]) -> Path | None:
+    """The taxonomy governing `paths`: a `taxonomy.yml` in the first folder given or in a
+    folder above the first file, else `postmortems/taxonomy.yml` under the working folder."""
+    for path in paths[:1]:
+        start = path if path.is_dir() else path.parent
+        for folder in [start, *start.resolve().parents]:
+            candidate = folder / FILENAME
+            if candidate.is_file():
+                return candidate
+            if (folder / ".git").exists():
+                break
+    fallback = Path("postmortems") / FILENAME
+    return fallback if fallback.is_file() else None
+
+
+def as_data(taxonomy: Taxonomy) -> dict[str, Any]:
+    return taxonomy.model_dump(mode="json", exclude_none=True)

@@ -1,0 +1,141 @@
+"""Checks of one postmortem: the schema, then the taxonomy's vocabularies and rules.
+
+Every check runs even when an earlier one failed, so an author sees all problems of a
+file in one run rather than one per push.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from mkdocs_postmortems.diagnostics import Diagnostic
+from mkdocs_postmortems.loader import Document
+from mkdocs_postmortems.messages import field_name, from_validation_error, suggest
+from mkdocs_postmortems.schema import (
+    ACTIVE_ACTION_STATUSES,
+    TIMESTAMP_ORDER,
+    Postmortem,
+    _parse_timestamp,
+    got,
+)
+from mkdocs_postmortems.strict_yaml import Path
+from mkdocs_postmortems.taxonomy import Taxonomy
+
+
+def validate(document: Document, taxonomy: Taxonomy) -> tuple[Postmortem | None, list[Diagnostic]]:
+    """Document -> the validated model (None when invalid) and every diagnostic."""
+    data = document.data
+    diagnostics: list[Diagnostic] = []
+    model: Postmortem | None = None
+    try:
+        model = Postmortem.model_validate(data)
+    except ValidationError as error:
+        diagnostics.extend(
+            from_validation_error(error, document.path, data, document.marks, Postmortem)
+        )
+    checks = _Checks(document, diagnostics)
+    checks.required(taxonomy)
+    checks.vocabularies(taxonomy)
+    checks.time_order()
+    if any(d.level == "error" for d in diagnostics):
+        model = None
+    diagnostics.sort()
+    return model, diagnostics
+
+
+class _Checks:
+    """Taxonomy and cross-field checks over the raw data, tolerant of wrong types."""
+
+    def __init__(self, document: Document, out: list[Diagnostic]) -> None:
+        self.document = document
+        self.data = document.data
+        self.out = out
+
+    def error(self, path: Path, message: str, *, at_key: bool = False) -> None:
+        marks = self.document.marks
+        line, column = marks.key(path) if at_key else marks.value(path)
+        self.out.append(Diagnostic(self.document.path, line, column, field_name(path), message))
+
+    def required(self, taxonomy: Taxonomy) -> None:
+        rules = taxonomy.required
+        draft = self.data.get("status") == "draft"
+        for name in rules.always:
+            self._require((name,), "")
+        if not draft:
+            for name in rules.unless_draft:
+                self._require((name,), " (required unless status is draft)")
+        items = self.data.get("action_items")
+        if isinstance(items, list):
+            for index, item in enumerate(items):
+                if isinstance(item, dict) and item.get("status") in ACTIVE_ACTION_STATUSES:
+                    for name in rules.open_action_items:
+                        self._require(
+                            ("action_items", index, name),
+                            f" (required while the action item is {item['status']})",
+                        )
+
+    def _require(self, path: Path, why: str) -> None:
+        parent: Any = self.data
+        for part in path[:-1]:
+            parent = parent[part]
+        name = path[-1]
+        if name not in parent:
+            self.error(path, f"missing required field{why}")
+        elif parent[name] is None or parent[name] == [] or parent[name] == {}:
+            self.error(path, f"expected a value, got nothing{why}")
+
+    def vocabularies(self, taxonomy: Taxonomy) -> None:
+        severity = self.data.get("severity")
+        if isinstance(severity, str) and severity not in taxonomy.severities:
+            levels = list(taxonomy.severities)
+            self.error(
+                ("severity",),
+                f"expected one of {', '.join(levels)}; got {got(severity)}"
+                f"{suggest(severity, levels)}",
+            )
+        for field, allowed in (("services", taxonomy.services), ("teams", taxonomy.teams)):
+            if allowed is not None:
+                self._members(field, allowed, f"a {field[:-1]} listed in the taxonomy")
+        factors = taxonomy.contributing_factors
+        if factors is not None:
+            values = self.data.get("contributing_factors")
+            if isinstance(values, list):
+                for index, value in enumerate(values):
+                    if isinstance(value, str) and value not in factors:
+                        key = taxonomy.factor_for(value)
+                        hint = f" (did you mean {key!r}?)" if key else suggest(value, factors)
+                        self.error(
+                            ("contributing_factors", index),
+                            f"expected a contributing factor key from the taxonomy, "
+                            f"got {got(value)}{hint}",
+                        )
+
+    def _members(self, field: str, allowed: list[str], what: str) -> None:
+        values = self.data.get(field)
+        if not isinstance(values, list):
+            return
+        for index, value in enumerate(values):
+            if isinstance(value, str) and value not in allowed:
+                self.error(
+                    (field, index), f"expected {what}, got {got(value)}{suggest(value, allowed)}"
+                )
+
+    def time_order(self) -> None:
+        previous: tuple[str, Any] | None = None
+        for name in TIMESTAMP_ORDER:
+            value = self.data.get(name)
+            try:
+                moment = _parse_timestamp(value) if value is not None else None
+            except ValueError:
+                continue
+            if moment is None:
+                continue
+            if previous is not None and moment < previous[1]:
+                self.error(
+                    (name,),
+                    f"expected a time at or after {previous[0]} "
+                    f"({previous[1].isoformat()}), got {value}",
+                )
+            previous = (name, moment)
