@@ -1,0 +1,168 @@
+"""Properties: no input escapes as an exception, and what we write we read back unchanged."""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mkdocs_postmortems import loader, strict_yaml, writer
+from mkdocs_postmortems.diagnostics import Diagnostic
+from mkdocs_postmortems.schema import Postmortem
+from mkdocs_postmortems.taxonomy import DEFAULT
+from mkdocs_postmortems.validation import validate
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "postmortems").rglob("*.md"))
+
+YAMLISH = "-:[]{}&*!|>'\"#%@`,?~ \n\t\r\\abcxyzP0129." + "中é\u200f"
+
+
+def _diagnose(raw: bytes) -> list[Diagnostic]:
+    """The whole read path for one file's bytes: only diagnostics may come out."""
+    try:
+        document = loader.parse("x.md", raw)
+    except loader.LoadError as error:
+        return [error.diagnostic]
+    return validate(document, DEFAULT)[1]
+
+
+def _assert_sane(diagnostics: list[Diagnostic]) -> None:
+    for d in diagnostics:
+        assert d.path == "x.md"
+        assert d.line >= 1 and d.column >= 1
+        assert d.message
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=400))
+def test_arbitrary_bytes_only_give_diagnostics(raw: bytes) -> None:
+    _assert_sane(_diagnose(raw))
+    _assert_sane(_diagnose(b"---\n" + raw + b"\n---\n"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=YAMLISH, max_size=300))
+def test_yaml_like_text_only_gives_diagnostics(text: str) -> None:
+    _assert_sane(_diagnose(("---\n" + text + "\n---\nbody\n").encode()))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_arbitrary_text_only_gives_diagnostics(text: str) -> None:
+    raw = ("---\n" + text + "\n---\n").encode("utf-8", "surrogatepass")
+    _assert_sane(_diagnose(raw))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(EXAMPLES),
+    st.integers(min_value=0, max_value=4000),
+    st.text(alphabet=YAMLISH, min_size=0, max_size=12),
+)
+def test_mutated_examples_only_give_diagnostics(path: Path, at: int, insert: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    at = min(at, len(text))
+    _assert_sane(_diagnose((text[:at] + insert + text[at + len(insert) :]).encode()))
+
+
+scalars = st.text(
+    alphabet=st.characters(blacklist_categories=["Cs", "Cc"], blacklist_characters="\ufeff\x85"),
+    max_size=20,
+)
+keys = st.text(alphabet=string.ascii_lowercase + "_-", min_size=1, max_size=8)
+trees = st.recursive(
+    scalars,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(keys, children, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(keys, trees, min_size=1, max_size=6))
+def test_strict_reader_reads_back_any_dumped_tree(data: dict[str, Any]) -> None:
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    loaded, marks = strict_yaml.load(text, 2)
+    assert loaded == data
+    assert all(line >= 2 and column >= 1 for line, column in marks.values.values())
+
+
+one_line = st.text(
+    alphabet=st.characters(
+        blacklist_categories=["Cs", "Cc", "Zl", "Zp"], blacklist_characters="\ufeff\x85"
+    ),
+    min_size=1,
+    max_size=30,
+).filter(lambda s: s.strip() == s and s != "")
+slugs = st.from_regex(r"[a-z0-9][a-z0-9-]{0,10}", fullmatch=True)
+offsets = st.sampled_from(
+    [dt.UTC, dt.timezone(dt.timedelta(hours=9)), dt.timezone(dt.timedelta(hours=-5, minutes=-30))]
+)
+moments = st.datetimes(
+    min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2099, 1, 1), timezones=offsets
+).map(lambda m: m.replace(microsecond=0))
+
+
+@st.composite
+def postmortems(draw: st.DrawFn) -> dict[str, Any]:
+    start = draw(moments)
+    gaps = sorted(draw(st.lists(st.integers(0, 10_000), min_size=3, max_size=3)))
+    when = [start + dt.timedelta(minutes=g) for g in gaps]
+    data: dict[str, Any] = {
+        "id": draw(
+            st.from_regex(r"[A-Z][A-Z0-9]{0,4}-[A-Za-z0-9][A-Za-z0-9-]{0,8}", fullmatch=True)
+        ),
+        "title": draw(one_line),
+        "severity": draw(st.sampled_from(["P0", "P1", "P2", "P3"])),
+        "status": draw(st.sampled_from(["draft", "in-review", "published"])),
+        "authors": draw(st.lists(one_line, min_size=1, max_size=3)),
+        "services": draw(st.lists(slugs, min_size=1, max_size=3)),
+        "started_at": start.isoformat(),
+        "detected_at": when[0].isoformat(),
+        "mitigated_at": when[1].isoformat(),
+        "resolved_at": when[2].isoformat(),
+        "contributing_factors": draw(st.lists(slugs, min_size=1, max_size=3)),
+        "impact": {
+            "users_affected": draw(st.integers(0, 10**9) | one_line),
+            "revenue_usd": draw(st.floats(0, 1e9, allow_nan=False, allow_infinity=False)),
+            "data_loss": draw(st.booleans()),
+        },
+        "action_items": [
+            {
+                "title": draw(one_line),
+                "type": "prevent",
+                "priority": "low",
+                "status": "done",
+                "due": draw(st.dates()).isoformat(),
+            }
+        ],
+        "links": {"ticket": "https://tracker.example.com/" + draw(slugs)},
+    }
+    return data
+
+
+@settings(max_examples=150, deadline=None)
+@given(postmortems(), st.text(max_size=100).map(lambda s: s.replace("\r", "")))
+def test_load_dump_load_is_identity(data: dict[str, Any], body: str) -> None:
+    first = Postmortem.model_validate(data)
+    text = writer.render(first, body)
+    document = loader.parse("x.md", text.encode())
+    model, diagnostics = validate(document, DEFAULT)
+    assert diagnostics == []
+    assert model == first
+    again = loader.parse("x.md", writer.render(model, body).encode())
+    assert Postmortem.model_validate(again.data) == first
+
+
+def test_examples_round_trip_through_the_writer() -> None:
+    assert EXAMPLES, "the example knowledge base is missing"
+    for path in EXAMPLES:
+        document = loader.parse(str(path), path.read_bytes())
+        model = Postmortem.model_validate(document.data)
+        text = writer.render(model, document.body)
+        assert Postmortem.model_validate(loader.parse("x", text.encode()).data) == model
