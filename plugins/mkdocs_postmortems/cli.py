@@ -97,6 +97,7 @@ def _validate(args: argparse.Namespace) -> int:
     sys.stdout.write(formatter(corpus.diagnostics))
     errors = sum(1 for d in corpus.diagnostics if d.level == "error")
     if args.format == "text":
+        sys.stdout.flush()
         files = "file" if corpus.files == 1 else "files"
         verdict = "all valid" if errors == 0 else f"{errors} error{'s' * (errors != 1)}"
         print(f"{corpus.files} {files} checked: {verdict}", file=sys.stderr)

@@ -35,6 +35,24 @@ _EXPECTED = {
 }
 
 
+# Names people bring from the templates or other tools, and where their value belongs.
+FIELD_HINTS: dict[str, str] = {
+    "duration": "durations are computed from started_at, mitigated_at and resolved_at",
+    "ticket": "put it under links, e.g. links: {ticket: https://...}",
+    "incident": "use title",
+    "author": "use authors, a list",
+    "hotfix_tag": "use hotfix.tag",
+    "parent_release": "use hotfix.parent_release",
+    "root_cause": "use trigger for the immediate cause and the body for the analysis",
+    "lessons_learned": "lessons belong in the body, under ## Lessons Learned",
+    "owner": "owners belong to action items",
+    "attendees": "use review.attendees",
+    "start_time": "use started_at",
+    "end_time": "use resolved_at",
+    "categories": "use contributing_factors or tags",
+}
+
+
 def field_name(path: Path) -> str:
     """`action_items[2].due` from ('action_items', 2, 'due')."""
     out = ""
@@ -53,6 +71,8 @@ def suggest(word: str, choices: typing.Iterable[str]) -> str:
         if option.casefold() == word.casefold():
             return f" (did you mean {option!r}?)"
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if not close and len(word) >= 4:
+        close = [o for o in options if o.casefold().startswith(word.casefold())][:1]
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
@@ -147,8 +167,11 @@ def from_validation_error(
             line, column = marks.key(field_path)
             name = str(field_path[-1]) if field_path else ""
             allowed = _model_fields_at(model, field_path[:-1])
-            message = f"unknown field{suggest(name, allowed)}"
-            if not suggest(name, allowed) and allowed:
+            hint = suggest(name, allowed)
+            if not hint and len(field_path) == 1 and name.casefold() in FIELD_HINTS:
+                hint = f" ({FIELD_HINTS[name.casefold()]})"
+            message = f"unknown field{hint}"
+            if not hint and allowed:
                 message += f"; expected one of {', '.join(allowed)}"
         elif is_key:
             line, column = marks.key(field_path)
