@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mkdocs_postmortems import loader, strict_yaml
 from mkdocs_postmortems.diagnostics import Diagnostic
+from mkdocs_postmortems.messages import suggest
 from mkdocs_postmortems.schema import Slug, Text
 
 FILENAME = "taxonomy.yml"
@@ -132,28 +133,37 @@ def load(path: Path, display: str | None = None) -> Taxonomy:
                 )
             ]
         )
+    problems = _unknown_required_names(data, name, marks)
     try:
         taxonomy = Taxonomy.model_validate(data)
     except ValidationError as error:
-        raise TaxonomyError(from_validation_error(error, name, data, marks, Taxonomy)) from None
-    _check_required_names(taxonomy, name, marks)
+        problems.extend(from_validation_error(error, name, data, marks, Taxonomy))
+    if problems:
+        raise TaxonomyError(sorted(problems))
     return taxonomy
 
 
-def _check_required_names(taxonomy: Taxonomy, name: str, marks: strict_yaml.Marks) -> None:
+def _unknown_required_names(
+    data: dict[str, Any], name: str, marks: strict_yaml.Marks
+) -> list[Diagnostic]:
+    """Names under `required` that are not fields of the schema (a typo would make the
+    rule silently check nothing)."""
     from mkdocs_postmortems.schema import ActionItem, Postmortem
 
-    problems = []
-    known = set(Postmortem.model_fields)
-    item_fields = set(ActionItem.model_fields)
-    groups: dict[str, tuple[list[str], set[str]]] = {
-        "always": (taxonomy.required.always, known),
-        "unless_draft": (taxonomy.required.unless_draft, known),
-        "open_action_items": (taxonomy.required.open_action_items, item_fields),
+    required = data.get("required")
+    if not isinstance(required, dict):
+        return []
+    allowed = {
+        "always": set(Postmortem.model_fields),
+        "unless_draft": set(Postmortem.model_fields),
+        "open_action_items": set(ActionItem.model_fields),
     }
-    for group, (fields, allowed) in groups.items():
+    problems = []
+    for group, fields in required.items():
+        if group not in allowed or not isinstance(fields, list):
+            continue
         for index, field in enumerate(fields):
-            if field not in allowed:
+            if isinstance(field, str) and field not in allowed[group]:
                 line, column = marks.value(("required", group, index))
                 problems.append(
                     Diagnostic(
@@ -161,11 +171,11 @@ def _check_required_names(taxonomy: Taxonomy, name: str, marks: strict_yaml.Mark
                         line,
                         column,
                         f"required.{group}[{index}]",
-                        f"expected a field name of the schema, got {field!r}",
+                        f"expected a field name of the schema, got {field!r}"
+                        f"{suggest(field, sorted(allowed[group]))}",
                     )
                 )
-    if problems:
-        raise TaxonomyError(problems)
+    return problems
 
 
 def find(paths: list[Path]) -> Path | None:
