@@ -133,90 +133,102 @@ def load(text: str, first_line: int = 1) -> tuple[Any, Marks]:
 class _Frame:
     """A mapping or list under construction."""
 
-    __slots__ = ("container", "key", "key_pos", "path")
+    __slots__ = ("container", "is_map", "key", "key_pos", "path")
 
     def __init__(self, container: dict[str, Any] | list[Any], path: Path) -> None:
-        self.container = container
+        self.container: Any = container
+        self.is_map = isinstance(container, dict)
         self.path = path
         self.key: str | None = None
         self.key_pos: Position = (0, 0)
 
 
+_SCALAR = yaml.ScalarEvent
+_MAPPING_START = yaml.MappingStartEvent
+_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+_SKIPPED = (yaml.StreamStartEvent, yaml.DocumentEndEvent)
+
+
 def _build(text: str, first_line: int, marks: Marks) -> Any:
+    """Events -> values. A hot loop: the commonest event kinds are tested first."""
     stack: list[_Frame] = []
     root: Any = None
     documents = 0
-    events: Any = yaml.parse(text, Loader=_Parser)
-    for event in events:
-        kind = type(event)
-        if kind is yaml.StreamStartEvent or kind is yaml.StreamEndEvent:
-            continue
-        mark = event.start_mark
-        pos = (mark.line + first_line, mark.column + 1)
-        if kind is yaml.DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                raise YamlError(*pos, "expected one YAML document, got a second one")
-            continue
-        if kind is yaml.DocumentEndEvent:
-            continue
-        if kind is yaml.AliasEvent:
-            raise YamlError(*pos, f"aliases are not allowed (found *{event.anchor})")
-        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-            frame = stack.pop()
-            if stack:
-                _attach(stack[-1], frame.container, frame.path[-1] if frame.path else "")
-            else:
-                root = frame.container
-            continue
-        if event.anchor is not None:
-            raise YamlError(*pos, f"anchors are not allowed (found &{event.anchor})")
-        if event.tag is not None and event.tag != "!":
-            raise YamlError(*pos, f"tags are not allowed (found {event.tag})")
-        parent = stack[-1] if stack else None
-        if parent is not None and isinstance(parent.container, dict) and parent.key is None:
-            # This event is a mapping key.
-            if kind is not yaml.ScalarEvent:
-                raise YamlError(*pos, f"expected a plain text key, got {_describe(event)}")
-            key = event.value
-            if key in parent.container:
-                first = marks.keys[(*parent.path, key)]
-                raise YamlError(
-                    *pos,
-                    f"duplicate key '{key}' (first defined at line {first[0]})",
-                    (*parent.path, key),
-                )
-            parent.key = key
-            parent.key_pos = pos
-            continue
-        if parent is None:
-            path: Path = ()
-        elif isinstance(parent.container, dict):
-            assert parent.key is not None
-            path = (*parent.path, parent.key)
-            marks.keys[path] = parent.key_pos
-        else:
-            path = (*parent.path, len(parent.container))
-        marks.values[path] = pos
-        if kind is yaml.ScalarEvent:
-            value = event.value
-            if not event.style and value in NULLS:
-                value = None
+    values = marks.values
+    keys = marks.keys
+    parser: Any = _Parser(text)
+    try:
+        get_event = parser.get_event
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind in _ENDS:
+                frame = stack.pop()
+                if stack:
+                    _attach(stack[-1], frame.container)
+                else:
+                    root = frame.container
+                continue
+            if kind is yaml.StreamEndEvent or event is None:
+                break
+            if kind in _SKIPPED:
+                continue
+            mark = event.start_mark
+            pos = (mark.line + first_line, mark.column + 1)
+            if kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise YamlError(*pos, "expected one YAML document, got a second one")
+                continue
+            if kind is yaml.AliasEvent:
+                raise YamlError(*pos, f"aliases are not allowed (found *{event.anchor})")
+            if event.anchor is not None:
+                raise YamlError(*pos, f"anchors are not allowed (found &{event.anchor})")
+            if event.tag is not None and event.tag != "!":
+                raise YamlError(*pos, f"tags are not allowed (found {event.tag})")
+            parent = stack[-1] if stack else None
             if parent is None:
-                root = value
+                path: Path = ()
+            elif parent.is_map:
+                if parent.key is None:  # this event is a mapping key
+                    if kind is not _SCALAR:
+                        raise YamlError(*pos, f"expected a plain text key, got {_describe(event)}")
+                    key = event.value
+                    if key in parent.container:
+                        first = keys[(*parent.path, key)]
+                        raise YamlError(
+                            *pos,
+                            f"duplicate key '{key}' (first defined at line {first[0]})",
+                            (*parent.path, key),
+                        )
+                    parent.key = key
+                    parent.key_pos = pos
+                    continue
+                path = (*parent.path, parent.key)
+                keys[path] = parent.key_pos
             else:
-                _attach(parent, value, path[-1])
-            continue
-        if len(stack) >= MAX_DEPTH:
-            raise YamlError(*pos, f"expected at most {MAX_DEPTH} levels of nesting")
-        container: dict[str, Any] | list[Any] = {} if kind is yaml.MappingStartEvent else []
-        stack.append(_Frame(container, path))
+                path = (*parent.path, len(parent.container))
+            values[path] = pos
+            if kind is _SCALAR:
+                value = event.value
+                if not event.style and value in NULLS:
+                    value = None
+                if parent is None:
+                    root = value
+                else:
+                    _attach(parent, value)
+                continue
+            if len(stack) >= MAX_DEPTH:
+                raise YamlError(*pos, f"expected at most {MAX_DEPTH} levels of nesting")
+            stack.append(_Frame({} if kind is _MAPPING_START else [], path))
+    finally:
+        parser.dispose()
     return root
 
 
-def _attach(parent: _Frame, value: Any, key: str | int) -> None:
-    if isinstance(parent.container, dict):
-        parent.container[str(key)] = value
+def _attach(parent: _Frame, value: Any) -> None:
+    if parent.is_map:
+        parent.container[parent.key] = value
         parent.key = None
     else:
         parent.container.append(value)
