@@ -39,6 +39,7 @@ def validate(document: Document, taxonomy: Taxonomy) -> tuple[Postmortem | None,
     checks.required(taxonomy)
     checks.vocabularies(taxonomy)
     checks.time_order()
+    checks.no_repeats()
     if any(d.level == "error" for d in diagnostics):
         model = None
     diagnostics.sort()
@@ -121,6 +122,21 @@ class _Checks:
                 self.error(
                     (field, index), f"expected {what}, got {got(value)}{suggest(value, allowed)}"
                 )
+
+    def no_repeats(self) -> None:
+        """A value listed twice would be counted twice by analytics."""
+        for name in ("authors", "services", "teams", "tags", "contributing_factors"):
+            values = self.data.get(name)
+            if not isinstance(values, list):
+                continue
+            seen: set[str] = set()
+            for index, value in enumerate(values):
+                if isinstance(value, str):
+                    if value in seen:
+                        self.error(
+                            (name, index), f"expected each value once, got {got(value)} again"
+                        )
+                    seen.add(value)
 
     def time_order(self) -> None:
         previous: tuple[str, Any] | None = None
