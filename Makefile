@@ -39,7 +39,7 @@ unit: $(VENV)/.test-installed
 test: lint typecheck unit
 
 bench: $(VENV)/.test-installed
-	$(BIN)/python scripts/bench_validate.py
+	$(BIN)/python scripts/bench_validate.py --n 5000 --repeat 3
 
 clean:
 	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache .hypothesis

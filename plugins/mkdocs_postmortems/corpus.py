@@ -6,6 +6,7 @@ diagnostics and the same data.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -115,7 +116,21 @@ def load_file(path: Path, taxonomy: Taxonomy, display: str | None = None) -> Loa
 
 
 def load_corpus(paths: Iterable[Path], taxonomy: Taxonomy = DEFAULT) -> Corpus:
-    """Read and validate every postmortem under `paths`, then the checks across files."""
+    """Read and validate every postmortem under `paths`, then the checks across files.
+
+    The cyclic garbage collector is paused meanwhile: reading allocates many small acyclic
+    objects, and its repeated scans of the growing corpus cost a third of the time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_corpus(paths, taxonomy)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load_corpus(paths: Iterable[Path], taxonomy: Taxonomy) -> Corpus:
     files, diagnostics = discover(paths)
     corpus = Corpus(diagnostics=diagnostics, files=len(files))
     first_by_id: dict[str, str] = {}
