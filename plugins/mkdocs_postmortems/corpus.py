@@ -135,26 +135,22 @@ def _load_corpus(paths: Iterable[Path], taxonomy: Taxonomy) -> Corpus:
     corpus = Corpus(diagnostics=diagnostics, files=len(files))
     first_by_id: dict[str, str] = {}
     for path in files:
-        loaded = load_file(path, taxonomy)
-        corpus.diagnostics.extend(loaded.diagnostics)
+        name = display_path(path)
+        loaded = load_file(path, taxonomy, name)
+        problems = loaded.diagnostics
         entry = loaded.entry
-        name = entry.path if entry else display_path(path)
         if loaded.id is not None:
             if loaded.id in first_by_id:
                 line, column = loaded.id_position
-                corpus.diagnostics.append(
-                    Diagnostic(
-                        name,
-                        line,
-                        column,
-                        "id",
-                        f"expected a unique id, got {loaded.id!r}, "
-                        f"already used by {first_by_id[loaded.id]}",
-                    )
+                message = (
+                    f"expected a unique id, got {loaded.id!r}, "
+                    f"already used by {first_by_id[loaded.id]}"
                 )
+                problems = sorted([*problems, Diagnostic(name, line, column, "id", message)])
                 entry = None
             else:
                 first_by_id[loaded.id] = name
+        corpus.diagnostics.extend(problems)
         if entry is not None:
             corpus.entries.append(entry)
     return corpus

@@ -13,6 +13,7 @@ from typing import Any
 
 from mkdocs_postmortems import strict_yaml
 from mkdocs_postmortems.diagnostics import Diagnostic
+from mkdocs_postmortems.messages import field_name
 
 MAX_FILE_BYTES = 1024 * 1024
 DELIMITER = "---"
@@ -55,13 +56,12 @@ def decode(path: str, raw: bytes) -> str:
         raw = raw[3:]
     nul = raw.find(b"\x00")
     if nul >= 0:
+        if raw.count(b"\x00") * 3 >= len(raw):  # every other byte: UTF-16 without a BOM
+            raise _fail(
+                path, 1, 1, "expected UTF-8 text, got what looks like UTF-16; save as UTF-8"
+            )
         line, column = _locate(raw, nul)
-        hint = (
-            "; the file looks UTF-16 encoded, save as UTF-8"
-            if raw.count(b"\x00") * 3 >= len(raw)
-            else ""
-        )
-        raise _fail(path, line, column, f"expected text, got a NUL byte{hint}")
+        raise _fail(path, line, column, "expected text, got a NUL byte")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -83,9 +83,11 @@ def decode(path: str, raw: bytes) -> str:
 
 def _locate(raw: bytes, offset: int) -> tuple[int, int]:
     """1-based line and column (in characters, as far as they decode) of a byte offset."""
-    line_start = raw.rfind(b"\n", 0, offset) + 1
-    prefix = raw[line_start:offset].decode("utf-8", "replace")
-    return raw.count(b"\n", 0, offset) + 1, len(prefix) + 1
+    before = raw[:offset]
+    lines = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n")
+    line_start = max(before.rfind(b"\n"), before.rfind(b"\r")) + 1
+    prefix = before[line_start:].decode("utf-8", "replace")
+    return lines + 1, len(prefix) + 1
 
 
 def split(path: str, text: str) -> tuple[str, str, int]:
@@ -97,6 +99,8 @@ def split(path: str, text: str) -> tuple[str, str, int]:
             hint = " (remove the trailing spaces after ---)"
         elif first.strip() == DELIMITER:
             hint = " (the --- must start at the first character)"
+        elif not first.strip() and text.lstrip().startswith(DELIMITER):
+            hint = " (remove the blank lines before the opening ---)"
         got = "an empty file" if not text.strip() else f"{_clip(first)!r}"
         raise _fail(
             path,
@@ -136,16 +140,17 @@ def parse(path: str, raw: bytes) -> Document:
     try:
         data, marks = strict_yaml.load(front, FRONT_MATTER_FIRST_LINE)
     except strict_yaml.YamlError as error:
-        field = ".".join(str(p) for p in error.path) or "front matter"
+        field = field_name(error.path) or "front matter"
         raise _fail(path, error.line, error.column, error.message, field) from None
     if data is None:
         raise _fail(path, 1, 1, "expected a mapping of fields, got nothing", "front matter")
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"{_clip(str(data))!r}"
+        line, column = marks.value(())
         raise _fail(
             path,
-            FRONT_MATTER_FIRST_LINE,
-            1,
+            line,
+            column,
             f"expected a mapping of fields, got {kind}",
             "front matter",
         )

@@ -8,6 +8,7 @@ postmortem author can act on.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from typing import Any
@@ -129,6 +130,13 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
+_NOT_FINITE = re.compile(r"^[+-]?\.?(inf|infinity|nan)$", re.IGNORECASE)
+
+
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, int | float) else str(value)
+
+
 def _sentence(error: Any) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
@@ -137,13 +145,16 @@ def _sentence(error: Any) -> str:
         return str(ctx.get("error", error["msg"]))
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
-        return f"expected one of {expected}; got {got(value)}"
+        hint = suggest(value, expected.split(", ")) if isinstance(value, str) else ""
+        return f"expected one of {expected}; got {got(value)}{hint}"
+    if kind == "float_parsing" and isinstance(value, str) and _NOT_FINITE.match(value):
+        return f"expected a finite number, got {got(value)}"
     if kind in _EXPECTED:
         return f"expected {_EXPECTED[kind]}, got {got(value)}"
     if kind == "greater_than_equal":
-        return f"expected a number of at least {ctx.get('ge')}, got {got(value)}"
+        return f"expected a number of at least {_number(ctx.get('ge'))}, got {got(value)}"
     if kind == "greater_than":
-        return f"expected a number above {ctx.get('gt')}, got {got(value)}"
+        return f"expected a number above {_number(ctx.get('gt'))}, got {got(value)}"
     if kind == "too_short":
         return f"expected at least {ctx.get('min_length')} item, got none"
     if kind == "string_too_short":

@@ -13,6 +13,7 @@ import datetime as dt
 import math
 import re
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -142,12 +143,19 @@ def _parse_date(value: Any) -> dt.date:
 
 def _check_url(value: Any) -> str:
     text = _text(value, "an https:// or mailto: link")
-    ok = (
-        re.match(r"^https://[^\s/?#@]+[^\s]*$", text) is not None
-        or re.match(r"^mailto:[^\s@]+@[^\s@]+$", text) is not None
+    try:
+        parts = urlsplit(text) if not re.search(r"[\s\x00-\x1f]", text) else None
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        parts = None
+    ok = parts is not None and (
+        (parts.scheme.lower() == "https" and bool(parts.hostname) and "@" not in parts.netloc)
+        or (parts.scheme.lower() == "mailto" and re.match(r"^[^\s@/]+@[^\s@/]+$", parts.path))
     )
     if not ok:
-        raise ValueError(f"expected an https:// or mailto: link, got {got(text)}")
+        hint = ""
+        if parts is not None and parts.scheme.lower() == "https" and "@" in parts.netloc:
+            hint = " (a user name before @ hides the real host)"
+        raise ValueError(f"expected an https:// or mailto: link, got {got(text)}{hint}")
     return text
 
 

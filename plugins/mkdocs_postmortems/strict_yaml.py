@@ -113,14 +113,11 @@ def load(text: str, first_line: int = 1) -> tuple[Any, Marks]:
     try:
         return _build(text, first_line, marks), marks
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + first_line, mark.column + 1) if mark else (first_line, 1)
-        problem = error.problem or error.context or "invalid YAML"
-        context = f" ({error.context})" if error.context and error.problem else ""
-        raise YamlError(line, column, f"invalid YAML: {problem}{context}") from None
-    except yaml.YAMLError as error:  # reader errors (bad characters) carry no mark object
-        position = getattr(error, "position", 0) or 0
-        line, column = _position(text, position, first_line)
+        raise _marked_error(error, text, first_line) from None
+    except yaml.YAMLError as error:  # reader errors (bad characters) carry a byte offset
+        offset = getattr(error, "position", 0) or 0
+        index = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
+        line, column = _position(text, index, first_line)
         reason = getattr(error, "reason", None) or str(error)
         character = getattr(error, "character", None)
         if isinstance(character, int):
@@ -128,6 +125,24 @@ def load(text: str, first_line: int = 1) -> tuple[Any, Marks]:
         elif isinstance(character, str):
             reason = f"{reason}: #x{ord(character):04x}"
         raise YamlError(line, column, f"invalid YAML: {reason}") from None
+
+
+def _marked_error(error: yaml.MarkedYAMLError, text: str, first_line: int) -> YamlError:
+    """libyaml's complaint, at the place a person would look, with a hint where it is vague."""
+    mark = error.problem_mark or error.context_mark
+    problem = error.problem or error.context or "invalid YAML"
+    if "end of stream" in problem and error.context_mark is not None:
+        mark = error.context_mark  # an unclosed quote or bracket: show where it opened
+    if mark is None:
+        return YamlError(first_line, 1, f"invalid YAML: {problem}")
+    line, column = mark.line + first_line, mark.column + 1
+    lines = text.split("\n")
+    source = lines[mark.line] if mark.line < len(lines) else ""
+    context = f" ({error.context})" if error.context and error.problem else ""
+    hint = ""
+    if "\t" in source[: mark.column + 1] and "cannot start any token" in problem:
+        hint = "; a tab is used for indentation, use spaces"
+    return YamlError(line, column, f"invalid YAML: {problem}{context}{hint}")
 
 
 class _Frame:
@@ -180,12 +195,6 @@ def _build(text: str, first_line: int, marks: Marks) -> Any:
                 if documents > 1:
                     raise YamlError(*pos, "expected one YAML document, got a second one")
                 continue
-            if kind is yaml.AliasEvent:
-                raise YamlError(*pos, f"aliases are not allowed (found *{event.anchor})")
-            if event.anchor is not None:
-                raise YamlError(*pos, f"anchors are not allowed (found &{event.anchor})")
-            if event.tag is not None and event.tag != "!":
-                raise YamlError(*pos, f"tags are not allowed (found {event.tag})")
             parent = stack[-1] if stack else None
             if parent is None:
                 path: Path = ()
@@ -193,6 +202,7 @@ def _build(text: str, first_line: int, marks: Marks) -> Any:
                 if parent.key is None:  # this event is a mapping key
                     if kind is not _SCALAR:
                         raise YamlError(*pos, f"expected a plain text key, got {_describe(event)}")
+                    _refuse_extras(event, pos, (*parent.path, event.value))
                     key = event.value
                     if key in parent.container:
                         first = keys[(*parent.path, key)]
@@ -208,6 +218,7 @@ def _build(text: str, first_line: int, marks: Marks) -> Any:
                 keys[path] = parent.key_pos
             else:
                 path = (*parent.path, len(parent.container))
+            _refuse_extras(event, pos, path)
             values[path] = pos
             if kind is _SCALAR:
                 value = event.value
@@ -224,6 +235,16 @@ def _build(text: str, first_line: int, marks: Marks) -> Any:
     finally:
         parser.dispose()
     return root
+
+
+def _refuse_extras(event: Any, pos: Position, path: Path) -> None:
+    """Aliases, anchors and tags: refused, reported at the value they decorate."""
+    if type(event) is yaml.AliasEvent:
+        raise YamlError(*pos, f"aliases are not allowed (found *{event.anchor})", path)
+    if event.anchor is not None:
+        raise YamlError(*pos, f"anchors are not allowed (found &{event.anchor})", path)
+    if event.tag is not None and event.tag != "!":
+        raise YamlError(*pos, f"tags are not allowed (found {event.tag})", path)
 
 
 def _attach(parent: _Frame, value: Any) -> None:

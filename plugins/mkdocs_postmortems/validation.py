@@ -6,6 +6,7 @@ file in one run rather than one per push.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -42,8 +43,22 @@ def validate(document: Document, taxonomy: Taxonomy) -> tuple[Postmortem | None,
     checks.no_repeats()
     if any(d.level == "error" for d in diagnostics):
         model = None
-    diagnostics.sort()
-    return model, diagnostics
+    return model, _one_per_place(diagnostics)
+
+
+def _one_per_place(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """The first (schema) diagnostic of each place: `authors: []` is one problem, not
+    "too short" and "missing" both; a bad slug is not also "not in the taxonomy"."""
+    kept: dict[tuple[int, int, str], Diagnostic] = {}
+    for diagnostic in diagnostics:
+        place = (diagnostic.line, diagnostic.column, diagnostic.field)
+        first = kept.get(place)
+        if first is None:
+            kept[place] = diagnostic
+        elif "(did you mean" in diagnostic.message and "(did you mean" not in first.message:
+            hint = diagnostic.message[diagnostic.message.index("(did you mean") :]
+            kept[place] = replace(first, message=f"{first.message} {hint}")
+    return sorted(kept.values())
 
 
 class _Checks:
