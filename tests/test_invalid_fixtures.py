@@ -220,7 +220,9 @@ CASES: dict[str, list[E]] = {
             "expected one of unit, integration, manual, staging, canary; got 'smoke'",
         )
     ],
-    "schema-hotfix-no-tag.md": [E(17, 3, "hotfix.tag", "missing required field")],
+    "schema-hotfix-fix-kind.md": [
+        E(18, 8, "hotfix.fix", "expected one of full, workaround; got 'temporary workaround'")
+    ],
     # --- several problems in one file: all of them at once
     "multi-schema-errors.md": [
         E(2, 1, "title", "missing required field"),

@@ -272,7 +272,7 @@ class ProperFix(Model):
 
 
 class Hotfix(Model):
-    tag: OneLine = Field(examples=["v4.12.1"])
+    tag: OneLine | None = Field(None, examples=["v4.12.1"])
     parent_release: OneLine | None = Field(None, examples=["v4.12.0"])
     fix: FixKind | None = None
     files_modified: list[Text] = Field(default_factory=list)

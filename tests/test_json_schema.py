@@ -1,0 +1,87 @@
+"""The published JSON Schema agrees with the validator on real and broken documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from mkdocs_postmortems import taxonomy
+from mkdocs_postmortems.json_schema import json_schema
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "postmortems").rglob("*.md"))
+
+
+def _as_editor_sees_it(path: Path) -> dict[str, Any]:
+    """Front matter typed as a YAML 1.2 editor would: timestamps and dates stay strings."""
+    front = path.read_text(encoding="utf-8").split("---\n", 2)[1]
+    data = yaml.safe_load(front)
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, dt.datetime | dt.date):
+            return value.isoformat()
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value
+
+    result = plain(data)
+    assert isinstance(result, dict)
+    return result
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.protocols.Validator:
+    schema = json_schema(taxonomy.load(ROOT / "postmortems" / "taxonomy.yml"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_examples_satisfy_the_json_schema(
+    path: Path, validator: jsonschema.protocols.Validator
+) -> None:
+    errors = [e.message for e in validator.iter_errors(_as_editor_sees_it(path))]
+    assert errors == []
+
+
+def test_json_schema_refuses_what_the_validator_refuses(
+    validator: jsonschema.protocols.Validator,
+) -> None:
+    good = _as_editor_sees_it(EXAMPLES[0])
+    assert good["status"] != "draft"
+
+    def refused(change: dict[str, Any], drop: tuple[str, ...] = ()) -> bool:
+        data = {k: v for k, v in {**good, **change}.items() if k not in drop}
+        return not validator.is_valid(data)
+
+    assert refused({}, drop=("resolved_at",))
+    assert not refused({"status": "draft"}, drop=("resolved_at", "contributing_factors"))
+    assert refused({"severity": "p1"})
+    assert refused({"severty": "P1"})
+    assert refused({"started_at": "2026-03-14T09:12:00"})
+    assert refused({"services": ["not-a-service"]})
+    assert refused({"links": {"ticket": "http://example.com"}})
+    assert refused(
+        {"action_items": [{"title": "x", "type": "prevent", "priority": "high", "status": "open"}]}
+    )
+
+
+def test_cli_schema_is_the_generated_one() -> None:
+    import contextlib
+    import io
+
+    from mkdocs_postmortems.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["schema"]) == 0
+    assert json.loads(out.getvalue()) == json_schema()
