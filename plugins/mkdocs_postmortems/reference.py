@@ -51,11 +51,21 @@ DESCRIPTIONS: dict[str, str] = {
 }
 
 
+_SLUG = "slug"
+_ID = "id"
+
+
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
     """(inner type, is a list)."""
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
-        return _unwrap(typing.get_args(annotation)[0])
+        base, *metadata = typing.get_args(annotation)
+        for item in metadata:
+            if getattr(item, "func", None) is schema._check_slug:
+                return _SLUG, False
+            if getattr(item, "func", None) is schema._check_id:
+                return _ID, False
+        return _unwrap(base)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         if len(args) == 1:
@@ -69,7 +79,11 @@ def _unwrap(annotation: Any) -> tuple[Any, bool]:
 
 def _type_name(annotation: Any, inner: Any, is_list: bool) -> str:
     name: str
-    if inner is dt.datetime:
+    if inner == _SLUG:
+        name = "slug"
+    elif inner == _ID:
+        name = "id"
+    elif inner is dt.datetime:
         name = "timestamp with offset"
     elif inner is dt.date:
         name = "date YYYY-MM-DD"
@@ -83,7 +97,9 @@ def _type_name(annotation: Any, inner: Any, is_list: bool) -> str:
         name = "integer or text"
     else:
         name = _TYPE_NAMES.get(inner, "text")
-    return f"list of {name}" if is_list else name
+    if is_list:
+        return "list of slugs" if name == "slug" else f"list of {name}"
+    return name
 
 
 def _example(info: Any) -> str:
@@ -133,6 +149,10 @@ def markdown(taxonomy: Taxonomy = DEFAULT) -> str:
         "a knowledge base can change it in the `required` section of its `taxonomy.yml`.",
         "Unknown fields are errors. The same schema is available as JSON Schema from",
         "`postmortems schema`.",
+        "",
+        "A *slug* is lowercase letters, digits and hyphens (`payments-api`); an *id* is capital",
+        "letters and digits, a hyphen, then letters, digits and hyphens (`PM-2026-014`); a",
+        "*timestamp* is RFC 3339 with its UTC offset (`2026-03-14T09:12:00+01:00`).",
         "",
         "| field | type | required | example | notes |",
         "| --- | --- | --- | --- | --- |",
