@@ -27,15 +27,35 @@ from pydantic import (
 ID_PATTERN = r"^[A-Z][A-Z0-9]*-[A-Za-z0-9][A-Za-z0-9-]*$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 LINK_NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
-TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+TIMESTAMP_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?"
+    r"([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
+)
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+EARLIEST_YEAR = 1970
+MAX_COUNT = 10**15
 
 _ID = re.compile(ID_PATTERN)
 _SLUG = re.compile(SLUG_PATTERN)
 _LINK_NAME = re.compile(LINK_NAME_PATTERN)
 _TIMESTAMP = re.compile(TIMESTAMP_PATTERN)
 _DATE = re.compile(DATE_PATTERN)
-_INTEGER = re.compile(r"^[+-]?\d+$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$|^[0-9]{1,3}(,[0-9]{3})+$")
+# Characters no text field may hold: controls other than tab and line feed, and the bidi
+# overrides and isolates that can make text display differently from what it says.
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile(r"[\n\r\x85\u2028\u2029]")
+_BOOLEANS = {"true": True, "false": False}
+_BOOLEAN_LOOKALIKES = {
+    "yes": "true",
+    "y": "true",
+    "on": "true",
+    "1": "true",
+    "no": "false",
+    "n": "false",
+    "off": "false",
+    "0": "false",
+}
 
 ActionType = Literal["prevent", "detect", "mitigate", "respond", "process"]
 ActionStatus = Literal["open", "in-progress", "done", "wont-do"]
@@ -70,9 +90,20 @@ def _text(value: Any, what: str) -> str:
     return value
 
 
+def _clean(value: str) -> str:
+    bad = _FORBIDDEN.search(value)
+    if bad:
+        raise ValueError(
+            f"expected text without control or bidi-override characters, "
+            f"got U+{ord(bad.group()):04X} at character {bad.start() + 1}"
+        )
+    return value
+
+
 def _one_line(value: Any) -> Any:
     if isinstance(value, str):
-        if "\n" in value.strip():
+        _clean(value)
+        if _LINE_BREAKS.search(value.strip()):
             raise ValueError("expected one line of text, got several lines")
         if not value.strip():
             raise ValueError("expected text, got an empty string")
@@ -81,28 +112,46 @@ def _one_line(value: Any) -> Any:
 
 
 def _non_empty(value: Any) -> Any:
-    if isinstance(value, str) and not value.strip():
-        raise ValueError("expected text, got an empty string")
+    if isinstance(value, str):
+        _clean(value)
+        if not value.strip():
+            raise ValueError("expected text, got an empty string")
     return value
+
+
+def _boolean(value: Any) -> Any:
+    """Only `true` and `false` (any case), as YAML 1.2 and JSON Schema editors read them."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        word = value.strip().casefold()
+        if word in _BOOLEANS:
+            return _BOOLEANS[word]
+        if word in _BOOLEAN_LOOKALIKES:
+            raise ValueError(
+                f"expected true or false, got {got(value)} "
+                f"(did you mean {_BOOLEAN_LOOKALIKES[word]}?)"
+            )
+    raise ValueError(f"expected true or false, got {got(value)}")
 
 
 def _check_id(value: Any) -> str:
     text = _text(value, "an id like PM-2026-014")
-    if not _ID.match(text):
+    if not _ID.fullmatch(text):
         raise ValueError(f"expected an id like PM-2026-014 or HOTFIX-231, got {got(text)}")
     return text
 
 
 def _check_slug(value: Any) -> str:
     text = _text(value, "a slug (lowercase letters, digits, hyphens)")
-    if not _SLUG.match(text):
+    if not _SLUG.fullmatch(text):
         raise ValueError(f"expected a slug (lowercase letters, digits, hyphens), got {got(text)}")
     return text
 
 
 def _check_link_name(value: Any) -> str:
     text = _text(value, "a link name")
-    if not _LINK_NAME.match(text):
+    if not _LINK_NAME.fullmatch(text):
         raise ValueError(
             f"expected a link name (lowercase letters, digits, '-', '_'), got {got(text)}"
         )
@@ -115,7 +164,7 @@ def _parse_timestamp(value: Any) -> dt.datetime:
             raise ValueError("expected a timestamp with a UTC offset, got one without")
         return value
     text = _text(value, "an RFC 3339 timestamp like 2026-03-14T09:12:00+00:00")
-    if not _TIMESTAMP.match(text):
+    if not _TIMESTAMP.fullmatch(text):
         hint = ""
         if re.match(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$", text):
             hint = " (add the UTC offset, e.g. Z or +02:00)"
@@ -124,21 +173,28 @@ def _parse_timestamp(value: Any) -> dt.datetime:
             f"got {got(text)}{hint}"
         )
     try:
-        return dt.datetime.fromisoformat(text.replace("z", "Z").replace("t", "T"))
-    except ValueError:
+        moment = dt.datetime.fromisoformat(text.replace("z", "Z").replace("t", "T"))
+        moment.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
         raise ValueError(f"expected a real date and time, got {got(text)}") from None
+    if moment.year < EARLIEST_YEAR:
+        raise ValueError(f"expected a year from {EARLIEST_YEAR} on, got {got(text)}")
+    return moment
 
 
 def _parse_date(value: Any) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     text = _text(value, "a date YYYY-MM-DD")
-    if not _DATE.match(text):
+    if not _DATE.fullmatch(text):
         raise ValueError(f"expected a date YYYY-MM-DD, got {got(text)}")
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"expected a real date YYYY-MM-DD, got {got(text)}") from None
+    if day.year < EARLIEST_YEAR:
+        raise ValueError(f"expected a year from {EARLIEST_YEAR} on, got {got(text)}")
+    return day
 
 
 def _check_url(value: Any) -> str:
@@ -160,15 +216,20 @@ def _check_url(value: Any) -> str:
 
 
 def _count_or_text(value: Any) -> Any:
-    if isinstance(value, str) and _INTEGER.match(value.strip()):
-        number = int(value)
-        if number < 0:
-            raise ValueError(f"expected a count of at least 0, got {number}")
-        return number
+    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+        digits = value.strip().replace(",", "")
+        if len(digits.lstrip("+-")) > len(str(MAX_COUNT)):
+            size = len(digits.lstrip("+-"))
+            raise ValueError(f"expected a count below {MAX_COUNT:,}, got a {size}-digit number")
+        value = int(digits)
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise ValueError(f"expected a number or a short text, got {got(value)}")
     if isinstance(value, int) and value < 0:
         raise ValueError(f"expected a count of at least 0, got {value}")
+    if isinstance(value, int) and value >= MAX_COUNT:
+        raise ValueError(f"expected a count below {MAX_COUNT:,}, got {value}")
+    if isinstance(value, str):
+        _non_empty(value)
     return value
 
 
@@ -209,6 +270,7 @@ Url = Annotated[
     WithJsonSchema({"type": "string", "pattern": "^(https://|mailto:)"}),
 ]
 Money = Annotated[float, Field(ge=0), AfterValidator(_finite)]
+Boolean = Annotated[bool, BeforeValidator(_boolean), WithJsonSchema({"type": "boolean"})]
 CountOrText = Annotated[
     int | str,
     BeforeValidator(_count_or_text),
@@ -227,10 +289,10 @@ class Model(BaseModel):
 class Impact(Model):
     users_affected: CountOrText | None = Field(None, examples=[12000, "about 4% of EU users"])
     revenue_usd: Money | None = Field(None, examples=[18500])
-    data_loss: bool | None = None
+    data_loss: Boolean | None = None
     data_impact: Text | None = Field(None, examples=["No data lost; 212 orders retried."])
     reputation: Text | None = Field(None, examples=["37 support tickets"])
-    customer_facing: bool | None = None
+    customer_facing: Boolean | None = None
 
 
 class Gaps(Model):
@@ -284,7 +346,7 @@ class Hotfix(Model):
 class Approval(Model):
     role: OneLine = Field(examples=["Engineering Lead"])
     name: Text | None = None
-    approved: bool = False
+    approved: Boolean = False
 
 
 class Communication(Model):
