@@ -232,7 +232,9 @@ def test_explicit_taxonomy_wins_over_a_nearer_one(run_cli: RunCli, kb: Path) -> 
         (
             "severities:\n  P0: {label: A, description: B}\n"
             "severities:\n  P1: {label: A, description: B}\n",
-            ["kb/taxonomy.yml:3:1: taxonomy: duplicate key 'severities' (first defined at line 1)"],
+            [
+                "kb/taxonomy.yml:3:1: severities: duplicate key 'severities' (first defined at line 1)"
+            ],
         ),
         (
             "severities:\n  P0: {label: A, description: B}\nrequired:\n  always: [id, titel]\n",

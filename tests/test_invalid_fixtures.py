@@ -464,6 +464,7 @@ def test_cli_text_output(run_cli: RunCli) -> None:
         "missing required field (required while the action item is open)",
         f"{folder}/schema-action-item-open-no-owner-due.md:17:5: action_items[0].owner: "
         "missing required field (required while the action item is open)",
+        f"{folder}/yaml-duplicate-key.md:2:5: id: expected a unique id, got 'PM-2026-001', {first}",
         f"{folder}/yaml-duplicate-key.md:6:1: severity: "
         "duplicate key 'severity' (first defined at line 4)",
         f"{folder}/encoding-utf16-bom.md:1:1: "
@@ -476,7 +477,7 @@ def test_cli_text_output(run_cli: RunCli) -> None:
     # Files are reported in the order given.
     order = [line.split(":", 1)[0] for line in lines]
     assert list(dict.fromkeys(order)) == [f"{folder}/{name}" for name in CLI_FIXTURES]
-    assert result.stderr == "6 files checked: 9 errors\n"
+    assert result.stderr == "6 files checked: 10 errors\n"
 
 
 def test_cli_duplicate_id_pair(run_cli: RunCli) -> None:

@@ -8,7 +8,7 @@ message that says what the bytes look like.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mkdocs_postmortems import strict_yaml
@@ -29,6 +29,7 @@ class Document:
     marks: strict_yaml.Marks
     body: str
     body_line: int
+    problems: list[Diagnostic] = field(default_factory=list)
 
 
 class LoadError(Exception):
@@ -138,10 +139,10 @@ def parse(path: str, raw: bytes) -> Document:
     text = decode(path, raw)
     front, body, body_line = split(path, text)
     try:
-        data, marks = strict_yaml.load(front, FRONT_MATTER_FIRST_LINE)
+        parsed = strict_yaml.read(front, FRONT_MATTER_FIRST_LINE)
     except strict_yaml.YamlError as error:
-        field = field_name(error.path) or "front matter"
-        raise _fail(path, error.line, error.column, error.message, field) from None
+        raise LoadError(yaml_diagnostic(path, error)) from None
+    data, marks = parsed.data, parsed.marks
     if data is None:
         raise _fail(path, 1, 1, "expected a mapping of fields, got nothing", "front matter")
     if not isinstance(data, dict):
@@ -154,4 +155,11 @@ def parse(path: str, raw: bytes) -> Document:
             f"expected a mapping of fields, got {kind}",
             "front matter",
         )
-    return Document(path, data, marks, body, body_line)
+    problems = [yaml_diagnostic(path, problem) for problem in parsed.problems]
+    return Document(path, data, marks, body, body_line, problems)
+
+
+def yaml_diagnostic(path: str, error: strict_yaml.YamlError) -> Diagnostic:
+    return Diagnostic(
+        path, error.line, error.column, field_name(error.path) or "front matter", error.message
+    )

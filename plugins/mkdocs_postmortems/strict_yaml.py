@@ -88,10 +88,28 @@ def _position(text: str, index: int, first_line: int) -> Position:
     return first_line + line, column + 1
 
 
+@dataclass
+class Parsed:
+    """A document read despite recoverable problems (duplicate keys, anchors, aliases, tags):
+    each is listed, the offending value left out, and reading goes on."""
+
+    data: Any
+    marks: Marks
+    problems: list[YamlError]
+
+
 def load(text: str, first_line: int = 1) -> tuple[Any, Marks]:
+    """Like `read`, but any problem at all is raised."""
+    parsed = read(text, first_line)
+    if parsed.problems:
+        raise parsed.problems[0]
+    return parsed.data, parsed.marks
+
+
+def read(text: str, first_line: int = 1) -> Parsed:
     """Parse one YAML document; positions are reported as if `text` began at `first_line`.
 
-    Raises YamlError for anything refused; never another exception for any input text.
+    Raises YamlError for input that cannot be read at all; never another exception.
     """
     try:
         size = len(text.encode("utf-8"))
@@ -110,8 +128,9 @@ def load(text: str, first_line: int = 1) -> tuple[Any, Marks]:
             line, column = _position(text, index, first_line)
             raise YamlError(line, column, f"expected at most {MAX_DEPTH} levels of nesting")
     marks = Marks()
+    problems: list[YamlError] = []
     try:
-        return _build(text, first_line, marks), marks
+        return Parsed(_build(text, first_line, marks, problems), marks, problems)
     except yaml.MarkedYAMLError as error:
         raise _marked_error(error, text, first_line) from None
     except yaml.YAMLError as error:  # reader errors (bad characters) carry a byte offset
@@ -164,7 +183,14 @@ _ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 _SKIPPED = (yaml.StreamStartEvent, yaml.DocumentEndEvent)
 
 
-def _build(text: str, first_line: int, marks: Marks) -> Any:
+class _Discarded(str):
+    """The key under which the value of a duplicate key is read and then dropped."""
+
+
+_DISCARD = _Discarded("<duplicate key>")
+
+
+def _build(text: str, first_line: int, marks: Marks, problems: list[YamlError]) -> Any:
     """Events -> values. A hot loop: the commonest event kinds are tested first."""
     stack: list[_Frame] = []
     root: Any = None
@@ -202,27 +228,32 @@ def _build(text: str, first_line: int, marks: Marks) -> Any:
                 if parent.key is None:  # this event is a mapping key
                     if kind is not _SCALAR:
                         raise YamlError(*pos, f"expected a plain text key, got {_describe(event)}")
-                    _refuse_extras(event, pos, (*parent.path, event.value))
                     key = event.value
-                    if key in parent.container:
+                    _refuse_extras(event, pos, (*parent.path, key), problems)
+                    if key in parent.container or (*parent.path, key) in keys:
                         first = keys[(*parent.path, key)]
-                        raise YamlError(
-                            *pos,
-                            f"duplicate key '{key}' (first defined at line {first[0]})",
-                            (*parent.path, key),
+                        problems.append(
+                            YamlError(
+                                *pos,
+                                f"duplicate key '{key}' (first defined at line {first[0]})",
+                                (*parent.path, key),
+                            )
                         )
+                        key = _DISCARD
                     parent.key = key
                     parent.key_pos = pos
                     continue
                 path = (*parent.path, parent.key)
-                keys[path] = parent.key_pos
+                if parent.key is not _DISCARD:
+                    keys[path] = parent.key_pos
             else:
                 path = (*parent.path, len(parent.container))
-            _refuse_extras(event, pos, path)
-            values[path] = pos
-            if kind is _SCALAR:
-                value = event.value
-                if not event.style and value in NULLS:
+            _refuse_extras(event, pos, path, problems)
+            if parent is None or parent.key is not _DISCARD:
+                values[path] = pos
+            if kind is _SCALAR or kind is yaml.AliasEvent:
+                value = None if kind is yaml.AliasEvent else event.value
+                if value is not None and not event.style and value in NULLS:
                     value = None
                 if parent is None:
                     root = value
@@ -237,19 +268,21 @@ def _build(text: str, first_line: int, marks: Marks) -> Any:
     return root
 
 
-def _refuse_extras(event: Any, pos: Position, path: Path) -> None:
+def _refuse_extras(event: Any, pos: Position, path: Path, problems: list[YamlError]) -> None:
     """Aliases, anchors and tags: refused, reported at the value they decorate."""
     if type(event) is yaml.AliasEvent:
-        raise YamlError(*pos, f"aliases are not allowed (found *{event.anchor})", path)
+        problems.append(YamlError(*pos, f"aliases are not allowed (found *{event.anchor})", path))
+        return
     if event.anchor is not None:
-        raise YamlError(*pos, f"anchors are not allowed (found &{event.anchor})", path)
+        problems.append(YamlError(*pos, f"anchors are not allowed (found &{event.anchor})", path))
     if event.tag is not None and event.tag != "!":
-        raise YamlError(*pos, f"tags are not allowed (found {event.tag})", path)
+        problems.append(YamlError(*pos, f"tags are not allowed (found {event.tag})", path))
 
 
 def _attach(parent: _Frame, value: Any) -> None:
     if parent.is_map:
-        parent.container[parent.key] = value
+        if parent.key is not _DISCARD:
+            parent.container[parent.key] = value
         parent.key = None
     else:
         parent.container.append(value)

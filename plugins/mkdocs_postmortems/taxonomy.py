@@ -114,13 +114,12 @@ def load(path: Path, display: str | None = None) -> Taxonomy:
         ) from None
     try:
         text = loader.decode(name, raw)
-        data, marks = strict_yaml.load(text, 1)
+        parsed = strict_yaml.read(text, 1)
     except loader.LoadError as error:
         raise TaxonomyError([error.diagnostic]) from None
     except strict_yaml.YamlError as error:
-        raise TaxonomyError(
-            [Diagnostic(name, error.line, error.column, "taxonomy", error.message)]
-        ) from None
+        raise TaxonomyError([loader.yaml_diagnostic(name, error)]) from None
+    data, marks = parsed.data, parsed.marks
     if not isinstance(data, dict):
         raise TaxonomyError(
             [
@@ -133,7 +132,8 @@ def load(path: Path, display: str | None = None) -> Taxonomy:
                 )
             ]
         )
-    problems = _unknown_required_names(data, name, marks)
+    problems = [loader.yaml_diagnostic(name, p) for p in parsed.problems]
+    problems.extend(_unknown_required_names(data, name, marks))
     try:
         taxonomy = Taxonomy.model_validate(data)
     except ValidationError as error:

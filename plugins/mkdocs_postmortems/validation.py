@@ -28,7 +28,7 @@ from mkdocs_postmortems.taxonomy import Taxonomy
 def validate(document: Document, taxonomy: Taxonomy) -> tuple[Postmortem | None, list[Diagnostic]]:
     """Document -> the validated model (None when invalid) and every diagnostic."""
     data = document.data
-    diagnostics: list[Diagnostic] = []
+    diagnostics: list[Diagnostic] = list(document.problems)
     model: Postmortem | None = None
     try:
         model = Postmortem.model_validate(data)
