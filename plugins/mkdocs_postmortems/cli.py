@@ -100,6 +100,9 @@ def _validate(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         files = "file" if corpus.files == 1 else "files"
         verdict = "all valid" if errors == 0 else f"{errors} error{'s' * (errors != 1)}"
+        warnings = len(corpus.diagnostics) - errors
+        if warnings:
+            verdict += f", {warnings} warning{'s' * (warnings != 1)}"
         print(f"{corpus.files} {files} checked: {verdict}", file=sys.stderr)
     return EXIT_OK if errors == 0 else EXIT_INVALID
 

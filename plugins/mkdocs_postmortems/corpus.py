@@ -65,21 +65,47 @@ def is_postmortem_file(path: Path) -> bool:
     )
 
 
+def _hidden(path: Path, root: Path) -> bool:
+    """Inside a folder named `_...` or `.…` below the root given (templates, tooling)."""
+    return any(part.startswith(("_", ".")) for part in path.relative_to(root).parts[:-1])
+
+
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
-    """Files named, and postmortem files below folders named, in a stable order."""
+    """Files named, and postmortem files below folders named, in a stable order; each file
+    once, however it is spelt or linked."""
     found: list[Path] = []
     problems: list[Diagnostic] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
-                sorted(p for p in path.rglob("*.md") if p.is_file() and is_postmortem_file(p))
+            below = sorted(
+                p
+                for p in path.rglob("*.md")
+                if p.is_file() and is_postmortem_file(p) and not _hidden(p, path)
             )
+            if not below:
+                problems.append(
+                    Diagnostic(
+                        display_path(path),
+                        1,
+                        1,
+                        "",
+                        "no postmortem files found in this folder",
+                        "warning",
+                    )
+                )
+            found.extend(below)
         elif path.is_file():
             found.append(path)
+        elif path.exists():
+            problems.append(
+                Diagnostic(display_path(path), 1, 1, "", "expected a regular file or a folder")
+            )
         else:
             problems.append(Diagnostic(display_path(path), 1, 1, "", "no such file or folder"))
-    unique = list(dict.fromkeys(found))
-    return unique, problems
+    unique: dict[Path, Path] = {}
+    for path in found:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values()), problems
 
 
 @dataclass(frozen=True)

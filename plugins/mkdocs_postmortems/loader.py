@@ -117,17 +117,32 @@ def split(path: str, text: str) -> tuple[str, str, int]:
         if rest.endswith("\n" + DELIMITER):
             end = len(rest) - len(DELIMITER) - 1
         else:
-            raise _fail(
-                path,
-                1,
-                1,
-                "expected a closing '---' line after the front matter, found none",
-                "front matter",
-            )
+            raise _no_closing(path, rest)
     front = rest[: end + 1]
     body = rest[end + len(DELIMITER) + 2 :]
     body_line = FRONT_MATTER_FIRST_LINE + front.count("\n") + 1
     return front, body, body_line
+
+
+def _no_closing(path: str, rest: str) -> LoadError:
+    """Point at a near-miss closing line (`--- `, `--- # end`) when there is one."""
+    for number, line in enumerate(rest.split("\n"), start=FRONT_MATTER_FIRST_LINE):
+        if line.rstrip() == DELIMITER or line.startswith(DELIMITER + " "):
+            return _fail(
+                path,
+                number,
+                1,
+                f"expected a closing line of exactly '---', got {_clip(line)!r}"
+                " (remove what follows the ---)",
+                "front matter",
+            )
+    return _fail(
+        path,
+        1,
+        1,
+        "expected a closing '---' line after the front matter, found none",
+        "front matter",
+    )
 
 
 def _clip(text: str, limit: int = 40) -> str:

@@ -54,7 +54,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             taxonomy = taxonomy_module.DEFAULT
         self.corpus = load_corpus([folder], taxonomy)
         for diagnostic in self.corpus.diagnostics:
-            log.warning(str(diagnostic))
+            # Errors are warnings to MkDocs, so that --strict fails on them.
+            (log.warning if diagnostic.level == "error" else log.info)(str(diagnostic))
         log.info("%d postmortems valid of %d files", len(self.corpus.entries), self.corpus.files)
         return files
 

@@ -11,6 +11,7 @@ nested flow brackets).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -146,6 +147,9 @@ def read(text: str, first_line: int = 1) -> Parsed:
         raise YamlError(line, column, f"invalid YAML: {reason}") from None
 
 
+_MARKDOWN_HEADING = re.compile(r"^#{1,6} \S", re.MULTILINE)
+
+
 def _marked_error(error: yaml.MarkedYAMLError, text: str, first_line: int) -> YamlError:
     """libyaml's complaint, at the place a person would look, with a hint where it is vague."""
     mark = error.problem_mark or error.context_mark
@@ -161,6 +165,10 @@ def _marked_error(error: yaml.MarkedYAMLError, text: str, first_line: int) -> Ya
     hint = ""
     if "\t" in source[: mark.column + 1] and "cannot start any token" in problem:
         hint = "; a tab is used for indentation, use spaces"
+    elif "mapping values are not allowed" in problem:
+        hint = "; put a value that contains ': ' in quotes, or check the indentation"
+    if _MARKDOWN_HEADING.search("\n".join(lines[: mark.line + 1])):
+        hint += "; is the closing '---' of the front matter missing?"
     return YamlError(line, column, f"invalid YAML: {problem}{context}{hint}")
 
 
