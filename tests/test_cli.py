@@ -199,7 +199,8 @@ def test_default_taxonomy_without_one(run_cli: RunCli, kb: Path) -> None:
     result = run_cli("validate", "other", cwd=kb)
     assert result.returncode == 1
     assert result.stdout == (
-        "other/incident.md:4:11: severity: expected one of P0, P1, P2, P3; got 'SEV1'\n"
+        "other/incident.md:4:11: severity: expected one of P0, P1, P2, P3; "
+        "got 'SEV1' (did you mean 'P1'?)\n"
     )
 
 
@@ -233,7 +234,8 @@ def test_explicit_taxonomy_wins_over_a_nearer_one(run_cli: RunCli, kb: Path) -> 
             "severities:\n  P0: {label: A, description: B}\n"
             "severities:\n  P1: {label: A, description: B}\n",
             [
-                "kb/taxonomy.yml:3:1: severities: duplicate key 'severities' (first defined at line 1)"
+                "kb/taxonomy.yml:3:1: severities: "
+                "duplicate key 'severities' (first defined at line 1)"
             ],
         ),
         (

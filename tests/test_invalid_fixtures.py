@@ -182,7 +182,7 @@ CASES: dict[str, list[E]] = {
     "schema-blank-resolved-at.md": [
         E(14, 13, "resolved_at", "expected a value, got nothing (required unless status")
     ],
-    "schema-empty-authors.md": [E(7, 10, "authors", "expected at least 1 item")],
+    "schema-empty-authors.md": [E(7, 10, "authors", "expected at least one item, got none")],
     "schema-empty-title.md": [E(3, 8, "title", "expected text, got an empty string")],
     "schema-multiline-title.md": [E(3, 8, "title", "expected one line of text")],
     # --- schema: action items and hotfix

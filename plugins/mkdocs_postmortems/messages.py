@@ -54,6 +54,46 @@ FIELD_HINTS: dict[str, str] = {
 }
 
 
+# What the seed templates and common habit write where the schema has a fixed word.
+SYNONYMS: dict[str, str] = {
+    "not started": "open",
+    "todo": "open",
+    "to do": "open",
+    "new": "open",
+    "started": "in-progress",
+    "in progress": "in-progress",
+    "ongoing": "in-progress",
+    "completed": "done",
+    "complete": "done",
+    "closed": "done",
+    "fixed": "done",
+    "won't do": "wont-do",
+    "wontfix": "wont-do",
+    "cancelled": "wont-do",
+    "canceled": "wont-do",
+    "prevent recurrence": "prevent",
+    "improve detection": "detect",
+    "improve response": "respond",
+    "full fix": "full",
+    "temporary workaround": "workaround",
+    "temporary": "workaround",
+    "unit tests": "unit",
+    "integration tests": "integration",
+    "manual verification": "manual",
+    "staging validation": "staging",
+    "canary deployment": "canary",
+    "med": "medium",
+    "p0": "high",
+    "this sprint": "immediate",
+    "immediate actions": "immediate",
+    "this quarter": "quarter",
+    "medium-term": "quarter",
+    "long term": "long-term",
+    "review": "in-review",
+    "final": "published",
+}
+
+
 def field_name(path: Path) -> str:
     """`action_items[2].due` from ('action_items', 2, 'due')."""
     out = ""
@@ -61,7 +101,8 @@ def field_name(path: Path) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            name = part if part and part.strip() == part else repr(part)
+            out += f".{name}" if out else name
     return out
 
 
@@ -145,7 +186,11 @@ def _sentence(error: Any) -> str:
         return str(ctx.get("error", error["msg"]))
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
-        hint = suggest(value, expected.split(", ")) if isinstance(value, str) else ""
+        hint = ""
+        if isinstance(value, str):
+            synonym = SYNONYMS.get(value.strip().casefold())
+            hint = f" (did you mean {synonym!r}?)" if synonym in expected.split(", ") else ""
+            hint = hint or suggest(value, expected.split(", "))
         return f"expected one of {expected}; got {got(value)}{hint}"
     if kind == "float_parsing" and isinstance(value, str) and _NOT_FINITE.match(value):
         return f"expected a finite number, got {got(value)}"
@@ -156,7 +201,7 @@ def _sentence(error: Any) -> str:
     if kind == "greater_than":
         return f"expected a number above {_number(ctx.get('gt'))}, got {got(value)}"
     if kind == "too_short":
-        return f"expected at least {ctx.get('min_length')} item, got none"
+        return "expected at least one item, got none"
     if kind == "string_too_short":
         return f"expected text, got {got(value)}"
     return f"{error['msg']}, got {got(value)}"
@@ -181,6 +226,12 @@ def from_validation_error(
             hint = suggest(name, allowed)
             if not hint and len(field_path) == 1 and name.casefold() in FIELD_HINTS:
                 hint = f" ({FIELD_HINTS[name.casefold()]})"
+            if not name:
+                hint = " (an empty key)"
+            elif name.strip() != name:
+                hint += f" ({name!r} has leading or trailing spaces)"
+            elif not name.isascii():
+                hint += f" ({name!r} has non-ASCII characters)"
             message = f"unknown field{hint}"
             if not hint and allowed:
                 message += f"; expected one of {', '.join(allowed)}"

@@ -6,6 +6,7 @@ vocabulary; without one, the built-in default below applies.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -62,13 +63,28 @@ class Taxonomy(_Model):
     required: Required = Field(default_factory=Required)
 
     def factor_for(self, name: str) -> str | None:
-        """The factor key that `name` spells as a key, label or alias, case-insensitively."""
-        wanted = name.strip().casefold()
+        """The factor key that `name` spells as a key, label or alias, ignoring case and
+        the difference between spaces, underscores and hyphens."""
+        wanted = _normal(name)
         for key, factor in (self.contributing_factors or {}).items():
-            spellings = [key, factor.label, *factor.aliases]
-            if any(wanted == s.casefold() for s in spellings):
+            if any(wanted == _normal(s) for s in [key, factor.label, *factor.aliases]):
                 return key
         return None
+
+    def severity_for(self, name: str) -> str | None:
+        """The level that `name` spells as a key or label (`Major`, `p1`), or as `SEV1`."""
+        wanted = _normal(name)
+        for key, level in self.severities.items():
+            if wanted in (_normal(key), _normal(level.label)):
+                return key
+        number = re.fullmatch(r"(?:sev|p)?-?([0-9])", wanted)
+        if number and f"P{number.group(1)}" in self.severities:
+            return f"P{number.group(1)}"
+        return None
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"[\s_-]+", "-", text.strip().casefold())
 
 
 DEFAULT = Taxonomy(

@@ -76,10 +76,12 @@ class _Checks:
 
     def required(self, taxonomy: Taxonomy) -> None:
         rules = taxonomy.required
-        draft = self.data.get("status") == "draft"
+        status = self.data.get("status")
         for name in rules.always:
             self._require((name,), "")
-        if not draft:
+        # Without a valid status, whether the draft exemptions apply is unknown: the
+        # status error alone is reported.
+        if status in ("in-review", "published"):
             for name in rules.unless_draft:
                 self._require((name,), " (required unless status is draft)")
         items = self.data.get("action_items")
@@ -99,17 +101,20 @@ class _Checks:
         name = path[-1]
         if name not in parent:
             self.error(path, f"missing required field{why}")
-        elif parent[name] is None or parent[name] == [] or parent[name] == {}:
+        elif parent[name] == []:
+            self.error(path, f"expected at least one item, got none{why}")
+        elif parent[name] is None or parent[name] == {}:
             self.error(path, f"expected a value, got nothing{why}")
 
     def vocabularies(self, taxonomy: Taxonomy) -> None:
         severity = self.data.get("severity")
         if isinstance(severity, str) and severity not in taxonomy.severities:
             levels = list(taxonomy.severities)
+            level = taxonomy.severity_for(severity)
+            hint = f" (did you mean {level!r}?)" if level else suggest(severity, levels)
             self.error(
                 ("severity",),
-                f"expected one of {', '.join(levels)}; got {got(severity)}"
-                f"{suggest(severity, levels)}",
+                f"expected one of {', '.join(levels)}; got {got(severity)}{hint}",
             )
         for field, allowed in (("services", taxonomy.services), ("teams", taxonomy.teams)):
             if allowed is not None:
