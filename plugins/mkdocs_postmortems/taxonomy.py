@@ -10,11 +10,11 @@ import re
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from mkdocs_postmortems import loader, strict_yaml
 from mkdocs_postmortems.diagnostics import Diagnostic
-from mkdocs_postmortems.messages import suggest
+from mkdocs_postmortems.messages import field_name, suggest
 from mkdocs_postmortems.schema import Slug, Text
 
 FILENAME = "taxonomy.yml"
@@ -55,8 +55,14 @@ class Required(_Model):
     open_action_items: list[str] = Field(default_factory=lambda: ["owner", "due"])
 
 
+def _check_level(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", value):
+        raise ValueError(f"expected a level name of letters, digits, '-' or '_', got {value!r}")
+    return value
+
+
 class Taxonomy(_Model):
-    severities: dict[str, Severity] = Field(min_length=1)
+    severities: dict[Annotated[str, BeforeValidator(_check_level)], Severity] = Field(min_length=1)
     services: list[Slug] | None = None
     teams: list[Slug] | None = None
     contributing_factors: dict[Slug, Factor] | None = None
@@ -150,6 +156,7 @@ def load(path: Path, display: str | None = None) -> Taxonomy:
         )
     problems = [loader.yaml_diagnostic(name, p) for p in parsed.problems]
     problems.extend(_unknown_required_names(data, name, marks))
+    problems.extend(_ambiguous_spellings(data, name, marks))
     try:
         taxonomy = Taxonomy.model_validate(data)
     except ValidationError as error:
@@ -189,6 +196,45 @@ def _unknown_required_names(
                         f"required.{group}[{index}]",
                         f"expected a field name of the schema, got {field!r}"
                         f"{suggest(field, sorted(allowed[group]))}",
+                    )
+                )
+    return problems
+
+
+def _ambiguous_spellings(
+    data: dict[str, Any], name: str, marks: strict_yaml.Marks
+) -> list[Diagnostic]:
+    """A label or alias that spells another factor too would make suggestions a guess."""
+    factors = data.get("contributing_factors")
+    if not isinstance(factors, dict):
+        return []
+    owner: dict[str, str] = {_normal(key): key for key in factors}
+    problems = []
+    for key, factor in factors.items():
+        if not isinstance(factor, dict):
+            continue
+        aliases = factor.get("aliases")
+        spellings: list[tuple[tuple[str | int, ...], Any]] = [
+            (("contributing_factors", key, "label"), factor.get("label")),
+            *(
+                (("contributing_factors", key, "aliases", i), alias)
+                for i, alias in enumerate(aliases if isinstance(aliases, list) else [])
+            ),
+        ]
+        for path, spelling in spellings:
+            if not isinstance(spelling, str):
+                continue
+            other = owner.setdefault(_normal(spelling), key)
+            if other != key:
+                line, column = marks.value(path)
+                problems.append(
+                    Diagnostic(
+                        name,
+                        line,
+                        column,
+                        field_name(path),
+                        f"expected a spelling of this factor only, got {spelling!r}, "
+                        f"which also spells {other!r}",
                     )
                 )
     return problems
