@@ -7,6 +7,7 @@ Exit code 2 (an internal error) has no honest trigger and is not tested here.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from collections.abc import Callable
@@ -252,8 +253,17 @@ def test_explicit_taxonomy_wins_over_a_nearer_one(run_cli: RunCli, kb: Path) -> 
                 "expected a mapping with severities, services, teams, contributing_factors"
             ],
         ),
+        (
+            "severities:\n  P0: {label: A, description: B}\ncontributing_factors:\n"
+            "  a: {label: Alpha, description: x, aliases: [config]}\n"
+            "  b: {label: Beta, description: y, aliases: [Config]}\n",
+            [
+                "kb/taxonomy.yml:5:46: contributing_factors.b.aliases[0]: "
+                "expected a spelling of this factor only, got 'Config', which also spells 'a'"
+            ],
+        ),
     ],
-    ids=["schema", "duplicate-key", "required-names", "not-a-mapping"],
+    ids=["schema", "duplicate-key", "required-names", "not-a-mapping", "ambiguous-alias"],
 )
 def test_broken_taxonomy(run_cli: RunCli, kb: Path, text: str, expected: list[str]) -> None:
     (kb / "kb" / "taxonomy.yml").write_text(text, encoding="utf-8")
@@ -337,3 +347,34 @@ def test_schema_markdown_is_the_reference_page(
     assert b"Traceback" not in result.stderr
     golden = (REPO / "docs" / "schema.md").read_bytes()
     assert result.stdout == golden, "docs/schema.md is stale: postmortems schema --markdown"
+
+
+def test_folders_named_with_underscore_or_dot_are_skipped(run_cli: RunCli, kb: Path) -> None:
+    for folder in ("_templates", ".drafts"):
+        (kb / "kb" / folder).mkdir()
+        (kb / "kb" / folder / "template.md").write_text("id: {ID}\n", encoding="utf-8")
+    result = run_cli("validate", "kb", cwd=kb)
+    assert result.returncode == 0, result.stdout
+    assert result.stderr == "1 file checked: all valid\n"
+
+
+def test_one_file_however_it_is_reached(run_cli: RunCli, kb: Path) -> None:
+    (kb / "kb" / "2026" / "latest.md").symlink_to("incident.md")
+    result = run_cli("validate", "kb", "kb/2026/../2026/incident.md", "kb/2026/latest.md", cwd=kb)
+    assert result.returncode == 0, result.stdout
+    assert result.stderr == "1 file checked: all valid\n"
+
+
+def test_empty_folder_is_a_warning(run_cli: RunCli, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = run_cli("validate", "empty", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout == "empty:1:1: warning: no postmortem files found in this folder\n"
+    assert result.stderr == "0 files checked: all valid, 1 warning\n"
+
+
+def test_not_a_regular_file(run_cli: RunCli, tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.md")
+    result = run_cli("validate", "pipe.md", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == "pipe.md:1:1: expected a regular file or a folder\n"

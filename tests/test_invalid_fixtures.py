@@ -44,6 +44,32 @@ class E:
 FM = "front matter"  # the field named by problems of the front matter as a whole
 
 CASES: dict[str, list[E]] = {
+    # --- found by adversarial review
+    "yaml-recoverable-all-reported.md": [
+        E(4, 11, "severity", "(did you mean 'P1'?)"),
+        E(16, 1, "status", "duplicate key 'status' (first defined at line 5)"),
+        E(17, 7, "tags", "anchors are not allowed (found &t)"),
+        E(18, 7, "gaps", "aliases are not allowed (found *t)"),
+        E(19, 10, "trigger", "tags are not allowed"),
+    ],
+    "schema-boolean-lookalike.md": [
+        E(17, 14, "impact.data_loss", "expected true or false, got 'no' (did you mean false?)")
+    ],
+    "schema-id-trailing-newline.md": [E(2, 5, "id", "expected an id like PM-2026-014")],
+    "schema-offset-minutes.md": [E(11, 13, "started_at", "expected an RFC 3339 timestamp")],
+    "schema-year-too-early.md": [E(6, 7, "date", "expected a year from 1970 on")],
+    "schema-bidi-override.md": [E(3, 8, "title", "bidi-override characters, got U+202E")],
+    "schema-template-words.md": [
+        E(18, 11, "action_items[0].type", "got 'Improve Detection' (did you mean 'detect'?)"),
+        E(19, 15, "action_items[0].priority", "got 'High' (did you mean 'high'?)"),
+        E(20, 13, "action_items[0].status", "got 'Not Started' (did you mean 'open'?)"),
+    ],
+    "split-closing-trailing-space.md": [E(16, 1, FM, "(remove what follows the ---)")],
+    "yaml-unquoted-colon.md": [E(3, 16, FM, "put a value that contains ': ' in quotes")],
+    "split-missing-closing-template.md": [
+        E(19, 2, FM, "is the closing '---' of the front matter missing?")
+    ],
+    "schema-severity-label.md": [E(4, 11, "severity", "got 'Major' (did you mean 'P1'?)")],
     # --- encoding
     "encoding-utf16-bom.md": [E(1, 1, "", "got UTF-16")],
     "encoding-utf16-no-bom.md": [E(1, 1, "", "UTF-16")],
