@@ -65,3 +65,26 @@ def test_valid_knowledge_base_builds_without_warnings(tmp_path: Path) -> None:
     result = _build(_project(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr
+
+
+def test_same_inputs_give_a_byte_identical_site(tmp_path: Path) -> None:
+    sites = []
+    for name in ("one", "two"):
+        site = tmp_path / name
+        result = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={
+                "NO_MKDOCS_2_WARNING": "1",
+                "PATH": "/usr/bin:/bin",
+                "SOURCE_DATE_EPOCH": "1767225600",
+            },
+        )
+        assert result.returncode == 0, result.stderr
+        sites.append({p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()})
+    assert sites[0].keys() == sites[1].keys()
+    different = [str(p) for p in sites[0] if sites[0][p] != sites[1][p]]
+    assert different == []
