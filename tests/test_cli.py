@@ -236,7 +236,7 @@ def test_explicit_taxonomy_wins_over_a_nearer_one(run_cli: RunCli, kb: Path) -> 
             "severities:\n  P1: {label: A, description: B}\n",
             [
                 "kb/taxonomy.yml:3:1: severities: "
-                "duplicate key 'severities' (first defined at line 1)"
+                "duplicate key 'severities' (first defined at line 1, column 1)"
             ],
         ),
         (
@@ -250,7 +250,8 @@ def test_explicit_taxonomy_wins_over_a_nearer_one(run_cli: RunCli, kb: Path) -> 
             "- P0\n- P1\n",
             [
                 "kb/taxonomy.yml:1:1: taxonomy: "
-                "expected a mapping with severities, services, teams, contributing_factors"
+                "expected a mapping with severities, services, teams, contributing_factors, "
+                "got a list"
             ],
         ),
         (
@@ -282,7 +283,8 @@ def test_missing_path(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli("validate", "nope.md", "missing-folder/", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout == (
-        "nope.md:1:1: no such file or folder\nmissing-folder:1:1: no such file or folder\n"
+        "nope.md:1:1: expected a file or folder, found nothing at this path\n"
+        "missing-folder:1:1: expected a file or folder, found nothing at this path\n"
     )
     assert result.stderr == "0 files checked: 2 errors\n"
 

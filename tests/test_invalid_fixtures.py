@@ -47,7 +47,7 @@ CASES: dict[str, list[E]] = {
     # --- found by adversarial review
     "yaml-recoverable-all-reported.md": [
         E(4, 11, "severity", "(did you mean 'P1'?)"),
-        E(16, 1, "status", "duplicate key 'status' (first defined at line 5)"),
+        E(16, 1, "status", "duplicate key 'status' (first defined at line 5, column 1)"),
         E(17, 7, "tags", "anchors are not allowed (found &t)"),
         E(18, 7, "gaps", "aliases are not allowed (found *t)"),
         E(19, 10, "trigger", "tags are not allowed"),
@@ -90,7 +90,7 @@ CASES: dict[str, list[E]] = {
     ],
     # --- YAML
     "yaml-duplicate-key.md": [
-        E(6, 1, "severity", "duplicate key 'severity' (first defined at line 4)")
+        E(6, 1, "severity", "duplicate key 'severity' (first defined at line 4, column 1)")
     ],
     "yaml-anchor.md": [E(7, 10, "authors", "anchors are not allowed (found &who)")],
     "yaml-alias.md": [E(7, 10, "authors", "aliases are not allowed (found *who)")],
@@ -132,7 +132,7 @@ CASES: dict[str, list[E]] = {
     ],
     "schema-bad-id.md": [E(2, 5, "id", "expected an id like PM-2026-014")],
     "schema-bad-service-slug.md": [
-        E(8, 12, "services[0]", "expected a slug (lowercase letters, digits, hyphens)"),
+        E(8, 12, "services[0]", "expected a service listed in the taxonomy, got 'payments_api'"),
         E(8, 12, "services[0]", "(did you mean 'payments-api'?)"),
     ],
     "schema-service-not-in-taxonomy.md": [
@@ -150,7 +150,7 @@ CASES: dict[str, list[E]] = {
         E(15, 24, "contributing_factors[0]", "got 'config' (did you mean 'config-change'?)")
     ],
     "schema-factor-label.md": [
-        E(15, 34, "contributing_factors[1]", "expected a slug"),
+        E(15, 34, "contributing_factors[1]", "expected a contributing factor key from the"),
         E(15, 34, "contributing_factors[1]", "(did you mean 'alerting-gap'?)"),
     ],
     "schema-factor-unknown.md": [
@@ -492,7 +492,7 @@ def test_cli_text_output(run_cli: RunCli) -> None:
         "missing required field (required while the action item is open)",
         f"{folder}/yaml-duplicate-key.md:2:5: id: expected a unique id, got 'PM-2026-001', {first}",
         f"{folder}/yaml-duplicate-key.md:6:1: severity: "
-        "duplicate key 'severity' (first defined at line 4)",
+        "duplicate key 'severity' (first defined at line 4, column 1)",
         f"{folder}/encoding-utf16-bom.md:1:1: "
         "expected UTF-8 text, got UTF-16 (byte-order mark); save as UTF-8",
         f"{folder}/split-trailing-space.md:1:1: front matter: expected front matter opening "

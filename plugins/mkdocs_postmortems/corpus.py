@@ -101,7 +101,15 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
                 Diagnostic(display_path(path), 1, 1, "", "expected a regular file or a folder")
             )
         else:
-            problems.append(Diagnostic(display_path(path), 1, 1, "", "no such file or folder"))
+            problems.append(
+                Diagnostic(
+                    display_path(path),
+                    1,
+                    1,
+                    "",
+                    "expected a file or folder, found nothing at this path",
+                )
+            )
     unique: dict[Path, Path] = {}
     for path in found:
         unique.setdefault(path.resolve(), path)

@@ -26,7 +26,8 @@ class Diagnostic:
     level: Level = "error"
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:{self.column}"
+        path = self.path if self.path.isprintable() else repr(self.path)
+        where = f"{path}:{self.line}:{self.column}"
         prefix = "" if self.level == "error" else "warning: "
         field = f"{self.field}: " if self.field else ""
         return f"{where}: {prefix}{field}{self.message}"

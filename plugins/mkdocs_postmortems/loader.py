@@ -174,7 +174,10 @@ def parse(path: str, raw: bytes) -> Document:
     return Document(path, data, marks, body, body_line, problems)
 
 
-def yaml_diagnostic(path: str, error: strict_yaml.YamlError) -> Diagnostic:
+def yaml_diagnostic(
+    path: str, error: strict_yaml.YamlError, whole: str = "front matter"
+) -> Diagnostic:
+    """A reader problem as a diagnostic; `whole` names the field when no key is at fault."""
     return Diagnostic(
-        path, error.line, error.column, field_name(error.path) or "front matter", error.message
+        path, error.line, error.column, field_name(error.path) or whole, error.message
     )

@@ -94,6 +94,9 @@ SYNONYMS: dict[str, str] = {
 }
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def field_name(path: Path) -> str:
     """`action_items[2].due` from ('action_items', 2, 'due')."""
     out = ""
@@ -101,7 +104,7 @@ def field_name(path: Path) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            name = part if part and part.strip() == part else repr(part)
+            name = part if _PLAIN_KEY.fullmatch(part) else repr(part)
             out += f".{name}" if out else name
     return out
 
@@ -195,7 +198,10 @@ def _sentence(error: Any) -> str:
     if kind == "float_parsing" and isinstance(value, str) and _NOT_FINITE.match(value):
         return f"expected a finite number, got {got(value)}"
     if kind in _EXPECTED:
-        return f"expected {_EXPECTED[kind]}, got {got(value)}"
+        hint = ""
+        if isinstance(value, dict) and len(value) == 1 and None in value.values():
+            hint = " ({…} is a YAML mapping: replace the template placeholder, or quote it)"
+        return f"expected {_EXPECTED[kind]}, got {got(value)}{hint}"
     if kind == "greater_than_equal":
         return f"expected a number of at least {_number(ctx.get('ge'))}, got {got(value)}"
     if kind == "greater_than":
@@ -223,9 +229,11 @@ def from_validation_error(
             line, column = marks.key(field_path)
             name = str(field_path[-1]) if field_path else ""
             allowed = _model_fields_at(model, field_path[:-1])
-            hint = suggest(name, allowed)
-            if not hint and len(field_path) == 1 and name.casefold() in FIELD_HINTS:
-                hint = f" ({FIELD_HINTS[name.casefold()]})"
+            known = FIELD_HINTS.get(name.casefold())
+            if known and (len(field_path) == 1 or name.casefold() == "duration"):
+                hint = f" ({known})"
+            else:
+                hint = suggest(name, allowed)
             if not name:
                 hint = " (an empty key)"
             elif name.strip() != name:

@@ -7,6 +7,7 @@ on an invalid postmortem instead of publishing it silently.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -38,20 +39,15 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         root = self._root(config)
-        folder = root / self.config.dir
-        chosen = Path(self.config.taxonomy) if self.config.taxonomy else folder / "taxonomy.yml"
-        if not chosen.is_absolute():
-            chosen = root / chosen
-        try:
-            taxonomy = (
-                taxonomy_module.load(chosen, _relative(chosen, root))
-                if chosen.is_file()
-                else taxonomy_module.DEFAULT
-            )
-        except taxonomy_module.TaxonomyError as error:
-            for diagnostic in error.diagnostics:
-                log.warning(str(diagnostic))
-            taxonomy = taxonomy_module.DEFAULT
+        folder = Path(os.path.normpath(root / self.config.dir))
+        chosen = Path(os.path.normpath(root / (self.config.taxonomy or folder / "taxonomy.yml")))
+        taxonomy = taxonomy_module.DEFAULT
+        if chosen.is_file() or self.config.taxonomy:  # a taxonomy named must exist
+            try:
+                taxonomy = taxonomy_module.load(chosen, _relative(chosen, root))
+            except taxonomy_module.TaxonomyError as error:
+                for diagnostic in error.diagnostics:
+                    log.warning(str(diagnostic))
         self.corpus = load_corpus([folder], taxonomy)
         for diagnostic in self.corpus.diagnostics:
             # Errors are warnings to MkDocs, so that --strict fails on them.

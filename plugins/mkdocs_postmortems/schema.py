@@ -158,20 +158,30 @@ def _check_link_name(value: Any) -> str:
     return text
 
 
+def _timestamp_hint(text: str) -> str:
+    """The one fix a nearly right timestamp needs."""
+    day_time = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}"
+    offset = r"([Zz]|[+-][0-9]{2}:[0-9]{2})"
+    if re.fullmatch(rf"{day_time}(:[0-9]{{2}}(\.[0-9]+)?)?", text):
+        return " (add the UTC offset, e.g. Z or +02:00)"
+    if re.fullmatch(rf"{day_time}{offset}", text):
+        return " (add the seconds, e.g. 09:12:00)"
+    if re.fullmatch(rf"{day_time}(:[0-9]{{2}}(\.[0-9]+)?)?[+-][0-9]{{4}}", text):
+        return " (write the offset with a colon, e.g. +01:00)"
+    if re.fullmatch(rf"{day_time}(:[0-9]{{2}})? ?(UTC|GMT)", text):
+        return " (write UTC as Z, e.g. 2026-03-14T09:12:00Z)"
+    return ""
+
+
 def _parse_timestamp(value: Any) -> dt.datetime:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             raise ValueError("expected a timestamp with a UTC offset, got one without")
         return value
-    text = _text(value, "an RFC 3339 timestamp like 2026-03-14T09:12:00+00:00")
+    expected = "an RFC 3339 timestamp with offset like 2026-03-14T09:12:00+00:00"
+    text = _text(value, expected)
     if not _TIMESTAMP.fullmatch(text):
-        hint = ""
-        if re.match(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$", text):
-            hint = " (add the UTC offset, e.g. Z or +02:00)"
-        raise ValueError(
-            f"expected an RFC 3339 timestamp with offset like 2026-03-14T09:12:00+00:00, "
-            f"got {got(text)}{hint}"
-        )
+        raise ValueError(f"expected {expected}, got {got(text)}{_timestamp_hint(text)}")
     try:
         moment = dt.datetime.fromisoformat(text.replace("z", "Z").replace("t", "T"))
         moment.astimezone(dt.UTC)

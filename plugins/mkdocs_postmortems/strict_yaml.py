@@ -165,6 +165,8 @@ def _marked_error(error: yaml.MarkedYAMLError, text: str, first_line: int) -> Ya
     hint = ""
     if "\t" in source[: mark.column + 1] and "cannot start any token" in problem:
         hint = "; a tab is used for indentation, use spaces"
+    elif "cannot start any token" in problem:
+        hint = "; a value that starts with @, ` or another reserved character must be quoted"
     elif "mapping values are not allowed" in problem:
         hint = "; put a value that contains ': ' in quotes, or check the indentation"
     if _MARKDOWN_HEADING.search("\n".join(lines[: mark.line + 1])):
@@ -205,6 +207,7 @@ def _build(text: str, first_line: int, marks: Marks, problems: list[YamlError]) 
     documents = 0
     values = marks.values
     keys = marks.keys
+    lines = text.split("\n") if "#" in text else None
     parser: Any = _Parser(text)
     try:
         get_event = parser.get_event
@@ -243,7 +246,8 @@ def _build(text: str, first_line: int, marks: Marks, problems: list[YamlError]) 
                         problems.append(
                             YamlError(
                                 *pos,
-                                f"duplicate key '{key}' (first defined at line {first[0]})",
+                                f"duplicate key '{key}' (first defined at line {first[0]}, "
+                                f"column {first[1]})",
                                 (*parent.path, key),
                             )
                         )
@@ -261,8 +265,11 @@ def _build(text: str, first_line: int, marks: Marks, problems: list[YamlError]) 
                 values[path] = pos
             if kind is _SCALAR or kind is yaml.AliasEvent:
                 value = None if kind is yaml.AliasEvent else event.value
-                if value is not None and not event.style and value in NULLS:
-                    value = None
+                if value is not None and not event.style:
+                    if value in NULLS:
+                        value = None
+                    if lines is not None:
+                        _cut_by_comment(event, lines, first_line, path, problems)
                 if parent is None:
                     root = value
                 else:
@@ -274,6 +281,28 @@ def _build(text: str, first_line: int, marks: Marks, problems: list[YamlError]) 
     finally:
         parser.dispose()
     return root
+
+
+_HASHTAG = re.compile(r"[ \t]+#(\S+)")
+
+
+def _cut_by_comment(
+    event: Any, lines: list[str], first_line: int, path: Path, problems: list[YamlError]
+) -> None:
+    """`internal: #payments at 10:20` is an empty value and a comment to YAML: a value that
+    silently loses its end. A comment written as such (`# note`) has a space after `#`."""
+    end = event.end_mark
+    found = _HASHTAG.match(lines[end.line], end.column) if end.line < len(lines) else None
+    if found:
+        problems.append(
+            YamlError(
+                end.line + first_line,
+                found.start(1),
+                f"expected '#{found.group(1)}' to be part of the value, got a YAML comment "
+                "(a space then # starts one); put the whole value in quotes",
+                path,
+            )
+        )
 
 
 def _refuse_extras(event: Any, pos: Position, path: Path, problems: list[YamlError]) -> None:

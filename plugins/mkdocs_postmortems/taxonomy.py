@@ -15,7 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from mkdocs_postmortems import loader, strict_yaml
 from mkdocs_postmortems.diagnostics import Diagnostic
 from mkdocs_postmortems.messages import field_name, suggest
-from mkdocs_postmortems.schema import Slug, Text
+from mkdocs_postmortems.schema import Slug, Text, got
 
 FILENAME = "taxonomy.yml"
 
@@ -140,7 +140,7 @@ def load(path: Path, display: str | None = None) -> Taxonomy:
     except loader.LoadError as error:
         raise TaxonomyError([error.diagnostic]) from None
     except strict_yaml.YamlError as error:
-        raise TaxonomyError([loader.yaml_diagnostic(name, error)]) from None
+        raise TaxonomyError([loader.yaml_diagnostic(name, error, "taxonomy")]) from None
     data, marks = parsed.data, parsed.marks
     if not isinstance(data, dict):
         raise TaxonomyError(
@@ -150,11 +150,12 @@ def load(path: Path, display: str | None = None) -> Taxonomy:
                     1,
                     1,
                     "taxonomy",
-                    "expected a mapping with severities, services, teams, contributing_factors",
+                    "expected a mapping with severities, services, teams, contributing_factors,"
+                    f" got {got(data)}",
                 )
             ]
         )
-    problems = [loader.yaml_diagnostic(name, p) for p in parsed.problems]
+    problems = [loader.yaml_diagnostic(name, p, "taxonomy") for p in parsed.problems]
     problems.extend(_unknown_required_names(data, name, marks))
     problems.extend(_ambiguous_spellings(data, name, marks))
     try:

@@ -6,7 +6,6 @@ file in one run rather than one per push.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -47,8 +46,8 @@ def validate(document: Document, taxonomy: Taxonomy) -> tuple[Postmortem | None,
 
 
 def _one_per_place(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """The first (schema) diagnostic of each place: `authors: []` is one problem, not
-    "too short" and "missing" both; a bad slug is not also "not in the taxonomy"."""
+    """One diagnostic per place: `authors: []` is one problem, not "too short" and
+    "missing" both. The first (schema) one is kept, unless a later one names the fix."""
     kept: dict[tuple[int, int, str], Diagnostic] = {}
     for diagnostic in diagnostics:
         place = (diagnostic.line, diagnostic.column, diagnostic.field)
@@ -56,8 +55,7 @@ def _one_per_place(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         if first is None:
             kept[place] = diagnostic
         elif "(did you mean" in diagnostic.message and "(did you mean" not in first.message:
-            hint = diagnostic.message[diagnostic.message.index("(did you mean") :]
-            kept[place] = replace(first, message=f"{first.message} {hint}")
+            kept[place] = diagnostic  # the taxonomy's word for it, with the fix
     return sorted(kept.values())
 
 
@@ -87,11 +85,12 @@ class _Checks:
         items = self.data.get("action_items")
         if isinstance(items, list):
             for index, item in enumerate(items):
-                if isinstance(item, dict) and item.get("status") in ACTIVE_ACTION_STATUSES:
+                status = item.get("status") if isinstance(item, dict) else None
+                if isinstance(status, str) and status in ACTIVE_ACTION_STATUSES:
                     for name in rules.open_action_items:
                         self._require(
                             ("action_items", index, name),
-                            f" (required while the action item is {item['status']})",
+                            f" (required while the action item is {status})",
                         )
 
     def _require(self, path: Path, why: str) -> None:
