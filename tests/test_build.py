@@ -88,3 +88,14 @@ def test_same_inputs_give_a_byte_identical_site(tmp_path: Path) -> None:
     assert sites[0].keys() == sites[1].keys()
     different = [str(p) for p in sites[0] if sites[0][p] != sites[1][p]]
     assert different == []
+
+
+def test_a_taxonomy_named_in_the_config_must_exist(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    (project / "mkdocs.yml").write_text(
+        "site_name: KB\nplugins:\n  - postmortems:\n      taxonomy: postmortems/taxonmy.yml\n",
+        encoding="utf-8",
+    )
+    result = _build(project)
+    assert result.returncode == 1
+    assert "postmortems/taxonmy.yml:1:1: taxonomy: cannot read" in result.stderr

@@ -45,6 +45,21 @@ FM = "front matter"  # the field named by problems of the front matter as a whol
 
 CASES: dict[str, list[E]] = {
     # --- found by adversarial review
+    "yaml-hashtag-cuts-value.md": [
+        E(3, 30, "title", "expected '#4411' to be part of the value, got a YAML comment"),
+        E(17, 13, "communication.internal", "expected '#payments' to be part of the value"),
+    ],
+    "schema-action-status-list.md": [
+        E(
+            20,
+            13,
+            "action_items[0].status",
+            "expected one of open, in-progress, done, wont-do; got a list",
+        )
+    ],
+    "schema-timestamp-seconds-hint.md": [
+        E(12, 14, "detected_at", "got '2026-03-14T09:19Z' (add the seconds, e.g. 09:12:00)")
+    ],
     "yaml-recoverable-all-reported.md": [
         E(4, 11, "severity", "(did you mean 'P1'?)"),
         E(16, 1, "status", "duplicate key 'status' (first defined at line 5, column 1)"),

@@ -172,3 +172,32 @@ def test_examples_round_trip_through_the_writer() -> None:
         model = Postmortem.model_validate(document.data)
         text = writer.render(model, document.body)
         assert Postmortem.model_validate(loader.parse("x", text.encode()).data) == model
+
+
+WRONG_KINDS: list[Any] = [None, "", "x", "1", "true", [], ["x"], [["x"]], {}, {"a": None}]
+
+
+def _replace(data: Any, path: tuple[str | int, ...], value: Any) -> Any:
+    """A copy of `data` with the value at `path` replaced."""
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(data, dict):
+        return {k: (_replace(v, rest, value) if k == head else v) for k, v in data.items()}
+    return [(_replace(v, rest, value) if i == head else v) for i, v in enumerate(data)]
+
+
+def test_every_field_given_every_wrong_kind_only_gives_diagnostics() -> None:
+    """Each value of a file that uses every field, swapped for each kind of wrong value:
+    the validator must answer with diagnostics that name that place, never raise."""
+    source = ROOT / "tests" / "fixtures" / "valid" / "every-field.md"
+    document = loader.parse("x.md", source.read_bytes())
+    assert validate(document, DEFAULT)[1] == []
+    paths = [p for p in document.marks.values if p]
+    assert len(paths) >= 100
+    for path in paths:
+        for wrong in WRONG_KINDS:
+            data = _replace(document.data, path, wrong)
+            text = "---\n" + writer.dump_front_matter(data) + "---\n"
+            diagnostics = _diagnose(text.encode())
+            _assert_sane(diagnostics)
