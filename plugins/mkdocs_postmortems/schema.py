@@ -173,7 +173,7 @@ def _timestamp_hint(text: str) -> str:
     return ""
 
 
-def _parse_timestamp(value: Any) -> dt.datetime:
+def parse_timestamp(value: Any) -> dt.datetime:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             raise ValueError("expected a timestamp with a UTC offset, got one without")
@@ -192,7 +192,7 @@ def _parse_timestamp(value: Any) -> dt.datetime:
     return moment
 
 
-def _parse_date(value: Any) -> dt.date:
+def parse_date(value: Any) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     text = _text(value, "a date YYYY-MM-DD")
@@ -266,12 +266,12 @@ Text = Annotated[str, AfterValidator(_non_empty)]
 OneLine = Annotated[str, AfterValidator(_one_line)]
 Timestamp = Annotated[
     dt.datetime,
-    BeforeValidator(_parse_timestamp),
+    BeforeValidator(parse_timestamp),
     WithJsonSchema({"type": "string", "format": "date-time", "pattern": TIMESTAMP_PATTERN}),
 ]
 Date = Annotated[
     dt.date,
-    BeforeValidator(_parse_date),
+    BeforeValidator(parse_date),
     WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
 ]
 Url = Annotated[

@@ -10,15 +10,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from mkdocs_postmortems.diagnostics import Diagnostic
+from mkdocs_postmortems.diagnostics import Diagnostic, has_errors
 from mkdocs_postmortems.loader import Document
 from mkdocs_postmortems.messages import field_name, from_validation_error, suggest
 from mkdocs_postmortems.schema import (
     ACTIVE_ACTION_STATUSES,
     TIMESTAMP_ORDER,
     Postmortem,
-    _parse_timestamp,
     got,
+    parse_timestamp,
 )
 from mkdocs_postmortems.strict_yaml import Path
 from mkdocs_postmortems.taxonomy import Taxonomy
@@ -40,7 +40,7 @@ def validate(document: Document, taxonomy: Taxonomy) -> tuple[Postmortem | None,
     checks.vocabularies(taxonomy)
     checks.time_order()
     checks.no_repeats()
-    if any(d.level == "error" for d in diagnostics):
+    if has_errors(diagnostics):
         model = None
     return model, _one_per_place(diagnostics)
 
@@ -162,7 +162,7 @@ class _Checks:
         for name in TIMESTAMP_ORDER:
             value = self.data.get(name)
             try:
-                moment = _parse_timestamp(value) if value is not None else None
+                moment = parse_timestamp(value) if value is not None else None
             except ValueError:
                 continue
             if moment is None:
