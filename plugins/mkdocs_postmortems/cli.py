@@ -13,6 +13,10 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mkdocs_postmortems.taxonomy import Taxonomy
 
 EXIT_OK, EXIT_INVALID, EXIT_CRASH = 0, 1, 2
 
@@ -67,21 +71,20 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load_taxonomy(explicit: Path | None, paths: list[Path]) -> object:
+def _load_taxonomy(explicit: Path | None, paths: list[Path]) -> Taxonomy:
     from mkdocs_postmortems import taxonomy
+    from mkdocs_postmortems.corpus import display_path
 
     chosen = explicit or taxonomy.find(paths)
     if chosen is None:
         return taxonomy.DEFAULT
-    from mkdocs_postmortems.corpus import display_path
-
     return taxonomy.load(chosen, display_path(chosen))
 
 
 def _validate(args: argparse.Namespace) -> int:
     from mkdocs_postmortems import diagnostics as diag
     from mkdocs_postmortems.corpus import load_corpus
-    from mkdocs_postmortems.taxonomy import Taxonomy, TaxonomyError
+    from mkdocs_postmortems.taxonomy import TaxonomyError
 
     paths: list[Path] = args.paths or [Path("postmortems")]
     formatter = {"text": diag.format_text, "github": diag.format_github, "json": diag.format_json}[
@@ -92,7 +95,6 @@ def _validate(args: argparse.Namespace) -> int:
     except TaxonomyError as error:
         sys.stdout.write(formatter(error.diagnostics))
         return EXIT_INVALID
-    assert isinstance(taxonomy, Taxonomy)
     corpus = load_corpus(paths, taxonomy)
     sys.stdout.write(formatter(corpus.diagnostics))
     errors = sum(1 for d in corpus.diagnostics if d.level == "error")
@@ -109,14 +111,13 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _schema(args: argparse.Namespace) -> int:
     from mkdocs_postmortems.json_schema import json_schema
-    from mkdocs_postmortems.taxonomy import Taxonomy, TaxonomyError
+    from mkdocs_postmortems.taxonomy import TaxonomyError
 
     try:
         taxonomy = _load_taxonomy(args.taxonomy, []) if args.taxonomy else None
     except TaxonomyError as error:
         sys.stderr.write("".join(f"{d}\n" for d in error.diagnostics))
         return EXIT_INVALID
-    assert taxonomy is None or isinstance(taxonomy, Taxonomy)
     if args.markdown:
         from mkdocs_postmortems.reference import markdown
 
