@@ -10,6 +10,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -380,3 +381,24 @@ def test_not_a_regular_file(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli("validate", "pipe.md", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout == "pipe.md:1:1: expected a regular file or a folder\n"
+
+
+def test_validate_path_imports_no_heavy_modules(cli_env: dict[str, str]) -> None:
+    """`postmortems validate one.md` must stay quick: no MkDocs, pandas or matplotlib."""
+    code = (
+        "import sys\n"
+        "from mkdocs_postmortems.cli import main\n"
+        "code = main(['validate', 'postmortems/2025/2025-01-22-search-index-backlog.md'])\n"
+        "heavy = sorted(m for m in ('mkdocs', 'pandas', 'matplotlib') if m in sys.modules)\n"
+        "print(code, heavy)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "0 []", result.stderr
