@@ -255,6 +255,3 @@ def find(paths: list[Path]) -> Path | None:
     fallback = Path("postmortems") / FILENAME
     return fallback if fallback.is_file() else None
 
-
-def as_data(taxonomy: Taxonomy) -> dict[str, Any]:
-    return taxonomy.model_dump(mode="json", exclude_none=True)
