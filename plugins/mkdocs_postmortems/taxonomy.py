@@ -254,4 +254,3 @@ def find(paths: list[Path]) -> Path | None:
                 break
     fallback = Path("postmortems") / FILENAME
     return fallback if fallback.is_file() else None
-
