@@ -201,3 +201,13 @@ def test_every_field_given_every_wrong_kind_only_gives_diagnostics() -> None:
             text = "---\n" + writer.dump_front_matter(data) + "---\n"
             diagnostics = _diagnose(text.encode())
             _assert_sane(diagnostics)
+
+
+def test_values_of_discarded_duplicates_do_not_collide() -> None:
+    """Each repeat of a key is reported once, and nothing inside the dropped values is."""
+    parsed = strict_yaml.read("a: {x: 1}\na: {x: 2}\na: {x: 3}\n", 2)
+    assert parsed.data == {"a": {"x": "1"}}
+    assert [(p.line, p.column, p.path) for p in parsed.problems] == [
+        (3, 1, ("a",)),
+        (4, 1, ("a",)),
+    ]

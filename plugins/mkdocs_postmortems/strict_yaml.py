@@ -241,7 +241,7 @@ def _build(text: str, first_line: int, marks: Marks, problems: list[YamlError]) 
                         raise YamlError(*pos, f"expected a plain text key, got {_describe(event)}")
                     key = event.value
                     _refuse_extras(event, pos, (*parent.path, key), problems)
-                    if key in parent.container or (*parent.path, key) in keys:
+                    if key in parent.container:
                         first = keys[(*parent.path, key)]
                         problems.append(
                             YamlError(
