@@ -100,22 +100,20 @@ def _clean(value: str) -> str:
     return value
 
 
-def _one_line(value: Any) -> Any:
-    if isinstance(value, str):
-        _clean(value)
-        if _LINE_BREAKS.search(value.strip()):
-            raise ValueError("expected one line of text, got several lines")
-        if not value.strip():
-            raise ValueError("expected text, got an empty string")
-        return value.strip()
-    return value
-
-
 def _non_empty(value: Any) -> Any:
     if isinstance(value, str):
         _clean(value)
         if not value.strip():
             raise ValueError("expected text, got an empty string")
+    return value
+
+
+def _one_line(value: Any) -> Any:
+    if isinstance(value, str):
+        _non_empty(value)
+        if _LINE_BREAKS.search(value.strip()):
+            raise ValueError("expected one line of text, got several lines")
+        return value.strip()
     return value
 
 
