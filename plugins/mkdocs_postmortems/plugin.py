@@ -1,8 +1,9 @@
-"""The MkDocs adapter: reads the knowledge base once per build and reports its problems.
+"""The MkDocs adapter: reads the knowledge base once per build and adds the generated site.
 
-Only glue lives here; loading and validation are the core's (`corpus`), shared with the
-CLI. Every diagnostic is a warning on the plugin logger, so `mkdocs build --strict` fails
-on an invalid postmortem instead of publishing it silently.
+Only glue lives here. Loading and validation are the core's (`corpus`), shared with the
+CLI; pages and data files come from `pages.build` as plain data. Every diagnostic is a
+warning on the plugin logger, so `mkdocs build --strict` fails on an invalid postmortem
+instead of publishing it silently.
 """
 
 from __future__ import annotations
@@ -14,14 +15,22 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page as MkDocsPage
 
+from mkdocs_postmortems import metrics, sanitize
 from mkdocs_postmortems import taxonomy as taxonomy_module
 from mkdocs_postmortems.corpus import Corpus, load_corpus
+from mkdocs_postmortems.pages import build as site_module
+from mkdocs_postmortems.pages.common import SLOT, Page
+from mkdocs_postmortems.pages.html import esc
+from mkdocs_postmortems.pages.listings import home_block
 
 log = get_plugin_logger(__name__)
+HOME_MARKER = "<!-- postmortems:home -->"
 
 
 class PostmortemsConfig(base.Config):
@@ -29,36 +38,154 @@ class PostmortemsConfig(base.Config):
     """Folder of postmortem files, relative to mkdocs.yml."""
     taxonomy = opt.Optional(opt.Type(str))
     """Taxonomy file; default `taxonomy.yml` inside `dir`, else the built-in default."""
+    as_of = opt.Optional(opt.Type(str))
+    """Day overdue is judged on (YYYY-MM-DD); default POSTMORTEMS_AS_OF, else the build date."""
+    include_drafts = opt.Type(bool, default=False)
+    """Publish drafts in `mkdocs build` too; `mkdocs serve` always shows them, marked."""
+    edit_uri = opt.Optional(opt.Type(str))
+    """Edit URI of the repository root (`edit/main/`); default: the site's `edit_uri`
+    without its docs folder."""
 
 
 class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
-    corpus: Corpus | None = None
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.command = "build"
+        self.corpus: Corpus | None = None
+        self.site: site_module.Site | None = None
+        self.pages: dict[str, Page] = {}
 
     def _root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        try:
+            self.as_of = metrics.as_of_date(self.config.as_of)
+        except metrics.AsOfError as error:
+            raise PluginError(f"postmortems: {error}") from None
+        css = f"{site_module.ASSET_DIR}/postmortems.css"
+        js = f"{site_module.ASSET_DIR}/browse.js"
+        if css not in config.extra_css:
+            config.extra_css.append(css)
+        if js not in [str(script) for script in config.extra_javascript]:
+            config.extra_javascript.append(js)
+        return config
+
+    def _taxonomy(self, root: Path, folder: Path) -> taxonomy_module.Taxonomy:
+        chosen = Path(os.path.normpath(root / (self.config.taxonomy or folder / "taxonomy.yml")))
+        if not (chosen.is_file() or self.config.taxonomy):
+            return taxonomy_module.DEFAULT
+        try:  # a taxonomy named must exist
+            return taxonomy_module.load(chosen, _relative(chosen, root))
+        except taxonomy_module.TaxonomyError as error:
+            for diagnostic in error.diagnostics:
+                log.warning(str(diagnostic))
+            return taxonomy_module.DEFAULT
+
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         root = self._root(config)
         folder = Path(os.path.normpath(root / self.config.dir))
-        chosen = Path(os.path.normpath(root / (self.config.taxonomy or folder / "taxonomy.yml")))
-        taxonomy = taxonomy_module.DEFAULT
-        if chosen.is_file() or self.config.taxonomy:  # a taxonomy named must exist
-            try:
-                taxonomy = taxonomy_module.load(chosen, _relative(chosen, root))
-            except taxonomy_module.TaxonomyError as error:
-                for diagnostic in error.diagnostics:
-                    log.warning(str(diagnostic))
+        taxonomy = self._taxonomy(root, folder)
         self.corpus = load_corpus([folder], taxonomy)
         for diagnostic in self.corpus.diagnostics:
             # Errors are warnings to MkDocs, so that --strict fails on them.
             (log.warning if diagnostic.level == "error" else log.info)(str(diagnostic))
-        log.info("%d postmortems valid of %d files", len(self.corpus.entries), self.corpus.files)
+        include_drafts = self.config.include_drafts or self.command == "serve"
+        self.site = site_module.generate(
+            self.corpus.entries,
+            taxonomy,
+            self.as_of,
+            include_drafts=include_drafts,
+            root=root,
+            use_directory_urls=config.use_directory_urls,
+        )
+        for diagnostic in self.site.problems:
+            log.warning(str(diagnostic))
+        self.pages = {}
+        for page in self.site.pages:
+            # Postmortem and term pages stay out of the nav; indexes and search find them.
+            inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            self._add(files, config, page.src_uri, page.markdown, inclusion)
+            self.pages[page.src_uri] = page
+        for path, content in self.site.files.items():
+            self._add(files, config, path, content)
+        log.info(
+            "%d postmortems published of %d files (as of %s)",
+            len(self.site.catalog.items),
+            self.corpus.files,
+            self.as_of.isoformat(),
+        )
         return files
+
+    def _add(
+        self,
+        files: Files,
+        config: MkDocsConfig,
+        src_uri: str,
+        content: str | bytes,
+        inclusion: InclusionLevel = InclusionLevel.UNDEFINED,
+    ) -> None:
+        existing = files.get_file_from_path(src_uri)
+        if existing is not None:
+            log.warning(
+                "%s: expected the generated page to be free, got a file of the docs folder "
+                "there; the generated one replaces it",
+                existing.src_uri,
+            )
+            files.remove(existing)
+        files.append(File.generated(config, src_uri, content=content, inclusion=inclusion))
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files
+    ) -> str:
+        generated = self.pages.get(page.file.src_uri)
+        if generated is None:
+            return markdown
+        # Material prints page.meta.title unescaped, in <title> and the header.
+        page.meta["title"] = esc(generated.title)
+        if generated.hide:
+            page.meta["hide"] = list(generated.hide)
+        if not generated.search:
+            page.meta["search"] = {"exclude": True}
+        if generated.source:
+            page.edit_url = self._edit_url(config, generated.source)
+        return markdown
+
+    def on_page_content(
+        self, html: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files
+    ) -> str:
+        generated = self.pages.get(page.file.src_uri)
+        if generated is not None:
+            if generated.sanitize:
+                html = sanitize.clean(html)
+            for name, slot in generated.slots.items():
+                html = html.replace(f"<p>{SLOT.format(name)}</p>", slot, 1)
+        if HOME_MARKER in html and self.site is not None:
+            html = html.replace(HOME_MARKER, home_block(self.site.catalog, page.file.src_uri), 1)
+        return html
+
+    def _edit_url(self, config: MkDocsConfig, source: str) -> str | None:
+        if not config.repo_url:
+            return None
+        edit_uri = self.config.edit_uri
+        if edit_uri is None:
+            edit_uri = config.edit_uri or ""
+            docs = Path(config.docs_dir).name + "/"
+            if edit_uri.endswith(docs):
+                edit_uri = edit_uri[: -len(docs)]
+        base_url = config.repo_url.rstrip("/") + "/"
+        return base_url + edit_uri.lstrip("/") + source
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
         server.watch(str(self._root(config) / self.config.dir))
+        if self.config.taxonomy:
+            server.watch(str(self._root(config) / self.config.taxonomy))
         return server
 
 

@@ -1,0 +1,153 @@
+"""The published corpus, indexed once per build for every page to read from.
+
+Each page looks things up here instead of scanning the corpus, so the work per page does
+not grow with the number of postmortems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs_postmortems import metrics
+from mkdocs_postmortems.corpus import Entry
+from mkdocs_postmortems.diagnostics import Diagnostic
+from mkdocs_postmortems.pages import urls
+from mkdocs_postmortems.schema import ActionItem, Postmortem
+from mkdocs_postmortems.taxonomy import Taxonomy
+
+RELATED_LIMIT = 5
+RELATED_SCAN = 25
+"""Candidates read per shared service or factor: bounds the related block's cost."""
+
+
+@dataclass(frozen=True)
+class Published:
+    """One postmortem as the site shows it, with its figures computed once."""
+
+    entry: Entry
+    stem: str
+    source: str
+    """Path of the source file from the site's root, for edit links."""
+    durations: dict[str, float | None]
+    quarter: str | None
+    open_items: int
+    overdue: list[tuple[ActionItem, int]]
+
+    @property
+    def postmortem(self) -> Postmortem:
+        return self.entry.postmortem
+
+    @property
+    def src_uri(self) -> str:
+        return urls.postmortem(self.stem)
+
+    @property
+    def id(self) -> str:
+        return self.postmortem.id or self.stem
+
+    @property
+    def title(self) -> str:
+        return self.postmortem.title or self.stem
+
+    def sort_key(self) -> tuple[float, str]:
+        """Newest first, then by id: a stable order for every listing."""
+        start = self.postmortem.started_at
+        return (-start.timestamp() if start else float("inf"), self.id)
+
+
+@dataclass
+class Catalog:
+    taxonomy: Taxonomy
+    as_of: dt.date
+    items: list[Published] = field(default_factory=list)
+    by: dict[str, dict[str, list[Published]]] = field(default_factory=dict)
+    problems: list[Diagnostic] = field(default_factory=list)
+    links: urls.Urls = field(default_factory=urls.Urls)
+
+    def related(self, item: Published) -> list[tuple[Published, list[str]]]:
+        """Postmortems sharing services or factors, most shared first; what they share."""
+        shared: dict[str, list[str]] = defaultdict(list)
+        found: dict[str, Published] = {}
+        pm = item.postmortem
+        for kind, keys in (("services", pm.services), ("factors", pm.contributing_factors)):
+            for key in keys:
+                for other in self.by[kind].get(key, [])[:RELATED_SCAN]:
+                    if other.stem != item.stem:
+                        shared[other.stem].append(key)
+                        found[other.stem] = other
+        ranked = sorted(found.values(), key=lambda o: (-len(shared[o.stem]), o.sort_key()))
+        return [(other, shared[other.stem]) for other in ranked[:RELATED_LIMIT]]
+
+
+def _source(entry: Entry, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return entry.source.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return entry.path
+
+
+def build(
+    entries: list[Entry],
+    taxonomy: Taxonomy,
+    as_of: dt.date,
+    *,
+    include_drafts: bool = False,
+    root: Path | None = None,
+    use_directory_urls: bool = True,
+) -> Catalog:
+    catalog = Catalog(
+        taxonomy, as_of, by={kind: {} for kind in urls.KINDS}, links=urls.Urls(use_directory_urls)
+    )
+    stems: dict[str, str] = {}
+    for entry in entries:
+        pm = entry.postmortem
+        if pm.is_draft and not include_drafts:
+            continue
+        stem = Path(entry.path).stem
+        if stem in stems:
+            catalog.problems.append(
+                Diagnostic(
+                    entry.path,
+                    1,
+                    1,
+                    "",
+                    f"expected a file name unique in the knowledge base, got {stem!r}, "
+                    f"already used by {stems[stem]}; both would publish at /postmortems/{stem}/",
+                )
+            )
+            continue
+        stems[stem] = entry.path
+        overdue = [
+            (item, days)
+            for item in pm.action_items
+            if (days := metrics.days_overdue(item, as_of)) is not None
+        ]
+        catalog.items.append(
+            Published(
+                entry=entry,
+                stem=stem,
+                source=_source(entry, root),
+                durations={name: metrics.minutes(pm, name) for name in metrics.DURATIONS},
+                quarter=metrics.quarter(pm),
+                open_items=sum(1 for item in pm.action_items if metrics.is_open(item)),
+                overdue=overdue,
+            )
+        )
+    catalog.items.sort(key=Published.sort_key)
+    for item in catalog.items:
+        pm = item.postmortem
+        keys = {
+            "severity": [pm.severity] if pm.severity else [],
+            "services": pm.services,
+            "teams": pm.teams,
+            "factors": pm.contributing_factors,
+        }
+        for kind, values in keys.items():
+            for value in dict.fromkeys(values):
+                catalog.by[kind].setdefault(value, []).append(item)
+    return catalog

@@ -1,0 +1,116 @@
+"""What every generated page shares: the page record, badges, term links, times."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from mkdocs_postmortems.pages import urls
+from mkdocs_postmortems.pages.catalog import Catalog, Published
+from mkdocs_postmortems.pages.html import esc, link
+
+SLOT = "@@postmortems-slot-{}@@"
+"""Placeholder paragraph in a page's Markdown, replaced by trusted HTML after rendering,
+so generated HTML never passes through Markdown and costs nothing to parse."""
+
+KIND_LABELS = {
+    "severity": "Severity",
+    "services": "Services",
+    "teams": "Teams",
+    "factors": "Contributing factors",
+}
+
+
+@dataclass
+class Page:
+    """A generated page: Markdown with slot paragraphs, and the HTML for each slot."""
+
+    src_uri: str
+    title: str
+    markdown: str = ""
+    slots: dict[str, str] = field(default_factory=dict)
+    source: str | None = None
+    """Repository path of the file this page shows, for the edit link."""
+    sanitize: bool = False
+    """Whether the rendered Markdown holds author-written text that must be sanitised."""
+    search: bool = True
+    draft: bool = False
+    hide: list[str] = field(default_factory=list)
+    """Material's `hide` (`toc`, `navigation`): the browse table needs the width."""
+    in_nav: bool = False
+    """Indexes belong in an automatic nav; thousands of postmortem pages do not."""
+
+    def slot(self, name: str, html: str) -> str:
+        """Register a slot and return its Markdown placeholder paragraph."""
+        self.slots[name] = html
+        return "\n" + SLOT.format(name) + "\n"
+
+
+def severity_badge(catalog: Catalog, level: str | None) -> str:
+    if level is None:
+        return ""
+    levels = list(catalog.taxonomy.severities)
+    rank = levels.index(level) if level in levels else len(levels)
+    info = catalog.taxonomy.severities.get(level)
+    label = f"{level} · {info.label}" if info else level
+    title = f' title="{esc(info.description)}"' if info else ""
+    return f'<span class="pm-sev pm-sev-{min(rank, 5)}"{title}>{esc(label)}</span>'
+
+
+def term_label(catalog: Catalog, kind: str, key: str) -> str:
+    if kind == "factors":
+        factor = (catalog.taxonomy.contributing_factors or {}).get(key)
+        return factor.label if factor else key
+    if kind == "severity":
+        level = catalog.taxonomy.severities.get(key)
+        return f"{key} · {level.label}" if level else key
+    return key
+
+
+def term_links(catalog: Catalog, here: str, kind: str, keys: list[str]) -> str:
+    return ", ".join(
+        link(catalog.links.rel(here, urls.term(kind, key)), term_label(catalog, kind, key))
+        for key in keys
+    )
+
+
+def when(value: dt.datetime | None) -> str:
+    """A timestamp as its author wrote it (own offset), machine-readable in <time>."""
+    if value is None:
+        return "\u2013"
+    shown = value.strftime("%Y-%m-%d %H:%M" + (":%S" if value.second else ""))
+    offset = value.strftime("%z")
+    offset = "UTC" if offset in ("+0000", "") else f"{offset[:3]}:{offset[3:]}"
+    return f'<time datetime="{esc(value.isoformat())}">{esc(shown)} {offset}</time>'
+
+
+def day(value: dt.date | None) -> str:
+    if value is None:
+        return "\u2013"
+    return f'<time datetime="{value.isoformat()}">{value.isoformat()}</time>'
+
+
+def summary_item(catalog: Catalog, here: str, item: Published) -> str:
+    """One postmortem in a listing: title, id, date, severity and its summary."""
+    pm = item.postmortem
+    started = pm.started_at.date() if pm.started_at else pm.date
+    parts = [
+        '<li class="pm-summary">',
+        link(catalog.links.rel(here, item.src_uri), item.title, "pm-summary__title"),
+        f' <span class="pm-summary__meta">{esc(item.id)} · {day(started)} · '
+        f"{severity_badge(catalog, pm.severity)}</span>",
+    ]
+    if pm.summary:
+        parts.append(f'<p class="pm-summary__text">{esc(pm.summary)}</p>')
+    parts.append("</li>")
+    return "".join(parts)
+
+
+def summary_list(catalog: Catalog, here: str, items: list[Published]) -> str:
+    if not items:
+        return '<p class="pm-empty">No postmortems yet.</p>'
+    return (
+        '<ul class="pm-summaries">\n'
+        + "\n".join(summary_item(catalog, here, i) for i in items)
+        + "\n</ul>"
+    )

@@ -1,0 +1,54 @@
+"""Small HTML builders: every piece of postmortem text passes through `esc` on its way out."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+
+def esc(value: object) -> str:
+    """Text -> HTML text or attribute value; quotes too, so it is safe in both."""
+    return html.escape(str(value), quote=True)
+
+
+def link(href: str, text: str, cls: str | None = None) -> str:
+    attr = f' class="{esc(cls)}"' if cls else ""
+    return f'<a href="{esc(href)}"{attr}>{esc(text)}</a>'
+
+
+def join(parts: Iterable[str], sep: str = ", ") -> str:
+    return sep.join(parts)
+
+
+def multiline(text: str) -> str:
+    """Escaped text with its line breaks kept as <br>; authors write paragraphs in YAML."""
+    return "<br>\n".join(esc(line) for line in text.split("\n"))
+
+
+def table(
+    head: Iterable[str],
+    rows: Iterable[Iterable[str]],
+    cls: str = "",
+    row_classes: Iterable[str] | None = None,
+) -> str:
+    """A table from already-escaped cells; `row_classes` styles rows (overdue, say)."""
+    out = [f'<table class="pm-table {cls}'.rstrip() + '">', "<thead><tr>"]
+    out.extend(f'<th scope="col">{cell}</th>' for cell in head)
+    out.append("</tr></thead>\n<tbody>")
+    classes = iter(row_classes or ())
+    for row in rows:
+        row_class = next(classes, "")
+        tr = f'<tr class="{row_class}">' if row_class else "<tr>"
+        out.append(tr + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>")
+    out.append("</tbody></table>")
+    return "\n".join(out)
+
+
+def definition_list(items: Iterable[tuple[str, str]], cls: str = "") -> str:
+    """A <dl> from (escaped term, escaped value) pairs; the card's layout."""
+    klass = f' class="{cls}"' if cls else ""
+    parts = [f"<dl{klass}>"]
+    for term, value in items:
+        parts.append(f"<div><dt>{term}</dt><dd>{value}</dd></div>")
+    parts.append("</dl>")
+    return "".join(parts)
