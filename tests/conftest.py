@@ -61,3 +61,24 @@ def run_cli(cli_command: list[str], cli_env: dict[str, str]) -> RunCli:
         return result
 
     return run
+
+
+SiteBuilder = Callable[..., Path]
+
+
+@pytest.fixture(scope="session")
+def build_site() -> SiteBuilder:
+    """Build a site like `mkdocs build --strict`, in this process; plugin options as kwargs."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    def run(config_file: Path, site_dir: Path, **plugin: object) -> Path:
+        config = load_config(config_file=str(config_file), site_dir=str(site_dir), strict=True)
+        options = config.plugins["postmortems"].config
+        for key, value in plugin.items():
+            options[key] = value
+        config.plugins.on_startup(command="build", dirty=False)
+        build(config)
+        return site_dir
+
+    return run
