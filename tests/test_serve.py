@@ -46,3 +46,56 @@ def test_serve_shows_the_home_page() -> None:
         server.terminate()
         output, _ = server.communicate(timeout=20)
     assert "Traceback" not in output
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as reply:
+            text: str = reply.read().decode("utf-8")
+            return text
+    except OSError:
+        return ""
+
+
+def _wait_for(url: str, needle: str, server: subprocess.Popen[str], seconds: float) -> str:
+    deadline = time.monotonic() + seconds
+    page = ""
+    while time.monotonic() < deadline and server.poll() is None:
+        page = _get(url)
+        if needle in page:
+            return page
+        time.sleep(0.3)
+    return page
+
+
+def test_serve_shows_drafts_and_rebuilds_when_a_postmortem_changes(tmp_path: Path) -> None:
+    import shutil
+
+    project = tmp_path / "kb"
+    project.mkdir()
+    for name in ("docs", "postmortems"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    source = next((project / "postmortems" / "2026").glob("*coredns*"))
+    draft = next(p for p in project.rglob("*.md") if "status: draft" in p.read_text())
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    try:
+        url = f"{base}/postmortems/{source.stem}/"
+        assert "Cluster DNS" in _wait_for(url, "Cluster DNS", server, 90)
+        assert "pm-draft" in _get(f"{base}/postmortems/{draft.stem}/")
+        text = source.read_text(encoding="utf-8")
+        source.write_text(text.replace("title: Cluster DNS", "title: Renamed DNS"), "utf-8")
+        assert "Renamed DNS" in _wait_for(url, "Renamed DNS", server, 90)
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=20)
+    assert "Traceback" not in output
