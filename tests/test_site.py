@@ -307,3 +307,37 @@ def test_two_builds_are_byte_identical(tmp_path: Path, build_site: SiteBuilder) 
         if name.suffix == ".gz":
             continue  # sitemap.xml.gz carries a timestamp in its gzip header
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def _broken_links(site: Path) -> list[str]:
+    import posixpath
+    import re
+
+    broken = []
+    for path in site.rglob("*.html"):
+        base = path.parent.relative_to(site).as_posix()
+        for href in re.findall(r'href="([^"#?]+)', path.read_text(encoding="utf-8")):
+            if href.startswith(("http:", "https:", "mailto:", "//")):
+                continue
+            href = html.unescape(href)
+            if href.startswith("/"):  # 404.html links from the site root
+                target = site / href.lstrip("/")
+            else:
+                target = site / posixpath.normpath(posixpath.join(base, href))
+            if not (target.is_file() or (target / "index.html").is_file()):
+                broken.append(f"{path.relative_to(site)} -> {href}")
+    return broken
+
+
+def test_no_broken_internal_links(example: Path) -> None:
+    assert _broken_links(example) == []
+
+
+def test_no_broken_links_without_directory_urls(tmp_path: Path, build_site: SiteBuilder) -> None:
+    config = tmp_path / "mkdocs.yml"
+    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text.replace("docs_dir: docs", f"docs_dir: {REPO / 'docs'}")
+    config.write_text(text + "use_directory_urls: false\n", encoding="utf-8")
+    site = build_site(config, tmp_path / "site", dir=str(REPO / "postmortems"))
+    assert (site / "postmortems" / "2026-02-17-coredns-forward-zone-outage.html").is_file()
+    assert _broken_links(site) == []
