@@ -341,3 +341,13 @@ def test_no_broken_links_without_directory_urls(tmp_path: Path, build_site: Site
     site = build_site(config, tmp_path / "site", dir=str(REPO / "postmortems"))
     assert (site / "postmortems" / "2026-02-17-coredns-forward-zone-outage.html").is_file()
     assert _broken_links(site) == []
+
+
+def test_a_site_without_a_home_page_gets_one(tmp_path: Path, build_site: SiteBuilder) -> None:
+    project = _project(tmp_path, "")
+    (project / "docs" / "index.md").unlink()
+    (project / "docs" / "about.md").write_text("# About\n", encoding="utf-8")
+    site = build_site(project / "mkdocs.yml", tmp_path / "site")
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert '<span class="pm-figure__value">1</span>' in home
+    assert 'href="postmortems/a/"' in home

@@ -113,6 +113,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             self.pages[page.src_uri] = page
         for path, content in self.site.files.items():
             self._add(files, config, path, content)
+        if files.get_file_from_path("index.md") is None:  # a knowledge base needs a home page
+            home = f"# {esc(config.site_name)}\n\n{HOME_MARKER}\n"
+            files.append(File.generated(config, "index.md", content=home))
         log.info(
             "%d postmortems published of %d files (as of %s)",
             len(self.site.catalog.items),
