@@ -32,7 +32,8 @@ TIMESTAMP_PATTERN = (
     r"([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
 )
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-EARLIEST_YEAR = 1970
+EARLIEST_YEAR = 1000
+"""Historic incidents (the Vasa sank in 1628) are postmortems too; a year like 0026 is a typo."""
 MAX_COUNT = 10**15
 
 _ID = re.compile(ID_PATTERN)
