@@ -3,6 +3,8 @@ their indexes, and the home page's block. All built as escaped HTML."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from mkdocs_postmortems import metrics
 from mkdocs_postmortems.pages import urls
 from mkdocs_postmortems.pages.catalog import Catalog, Published
@@ -17,6 +19,12 @@ from mkdocs_postmortems.pages.common import (
 from mkdocs_postmortems.pages.html import esc, link, table
 
 LATEST = 5
+
+
+def utc(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 KIND_NOUN = {"severity": "severity", "services": "service", "teams": "team", "factors": "factor"}
 
 
@@ -68,7 +76,8 @@ def _row(catalog: Catalog, here: str, item: Published) -> str:
     services = ", ".join(link(rel(here, urls.term("services", s)), s) for s in pm.services)
     cells = [
         (item.id, link(rel(here, item.src_uri), item.id)),
-        (started.isoformat() if started else "", day(started.date()) if started else "\u2013"),
+        # Sorted in UTC, so offsets cannot reorder incidents; shown as the author's day.
+        (utc(started) if started else "", day(started.date()) if started else "\u2013"),
         (item.title.casefold(), link(rel(here, item.src_uri), item.title)),
         (str(rank), severity_badge(catalog, pm.severity) or "\u2013"),
         (" ".join(pm.services), services or "\u2013"),
