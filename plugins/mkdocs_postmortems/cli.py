@@ -68,6 +68,79 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument(
         "--markdown", action="store_true", help="print the schema reference page (Markdown) instead"
     )
+
+    new = commands.add_parser(
+        "new",
+        help="start a postmortem: a draft with its id, file name and sections",
+        description="Write postmortems/YYYY/YYYY-MM-DD-<slug>.md, a draft with the next free "
+        "PM-YYYY-NNN id, the answers given and TODO for the rest; values not given as options "
+        "are asked for when run in a terminal.",
+    )
+    new.add_argument("--title", help="one line")
+    new.add_argument("--severity", help="a severity level of the taxonomy, e.g. P1")
+    new.add_argument(
+        "--service",
+        dest="services",
+        action="append",
+        metavar="SERVICE",
+        help="an affected service (repeat it, or separate with commas)",
+    )
+    new.add_argument(
+        "--started-at",
+        metavar="TIMESTAMP",
+        help="when impact began, with its offset, e.g. 2026-03-14T09:12:00+01:00; "
+        "the file is named after this day in that offset",
+    )
+    new.add_argument(
+        "--author",
+        dest="authors",
+        action="append",
+        metavar="AUTHOR",
+        help="an author (repeat it, or separate with commas)",
+    )
+    new.add_argument(
+        "--dir",
+        type=Path,
+        default=Path("postmortems"),
+        metavar="FOLDER",
+        help="the knowledge base folder (default: postmortems)",
+    )
+    new.add_argument(
+        "--taxonomy",
+        type=Path,
+        metavar="FILE",
+        help="taxonomy file (default: taxonomy.yml in --dir, else the built-in one)",
+    )
+
+    imports = commands.add_parser(
+        "import",
+        help="turn filled-in templates (and other formats) into postmortem files",
+        description="Detect each file's format, write DIR/YYYY/YYYY-MM-DD-<slug>.md (never over "
+        "an existing file) and validate it; exit 0 when every file is valid, 1 when some "
+        "still need values (they are written and the missing fields named), 2 on an "
+        "internal error.",
+    )
+    imports.add_argument(
+        "files", nargs="+", type=Path, metavar="FILE", help="files, or folders of them"
+    )
+    imports.add_argument(
+        "--output", "-o", type=Path, required=True, metavar="DIR", help="folder to write to"
+    )
+    imports.add_argument(
+        "--taxonomy",
+        type=Path,
+        metavar="FILE",
+        help="taxonomy to match and validate with (default: the one DIR is validated with)",
+    )
+    imports.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="a value for a field the files leave out, e.g. status=draft, hotfix.tag=v4.1.2, "
+        "services=checkout,payments-api (repeat it)",
+    )
     return parser
 
 
@@ -84,9 +157,12 @@ def _load_taxonomy(explicit: Path | None, paths: list[Path]) -> Taxonomy:
 def _validate(args: argparse.Namespace) -> int:
     from mkdocs_postmortems import diagnostics as diag
     from mkdocs_postmortems.corpus import load_corpus
-    from mkdocs_postmortems.taxonomy import TaxonomyError
+    from mkdocs_postmortems.taxonomy import FILENAME, TaxonomyError
 
     paths: list[Path] = args.paths or [Path("postmortems")]
+    # A taxonomy named as a path (a pre-commit hook passes every changed file) stands for
+    # every postmortem it governs: a changed vocabulary can invalidate any of them.
+    paths = [p.parent if p.name == FILENAME and p.is_file() else p for p in paths]
     formatter = {"text": diag.format_text, "github": diag.format_github, "json": diag.format_json}[
         args.format
     ]
@@ -127,9 +203,52 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _new(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from mkdocs_postmortems import scaffold
+    from mkdocs_postmortems.corpus import display_path
+    from mkdocs_postmortems.taxonomy import TaxonomyError
+
+    try:
+        taxonomy = _load_taxonomy(args.taxonomy, [args.dir])
+    except TaxonomyError as error:
+        sys.stderr.write("".join(f"{d}\n" for d in error.diagnostics))
+        return EXIT_INVALID
+    given = {name: getattr(args, name) or [] for name in ("services", "authors")}
+    for name in ("title", "severity", "started_at"):
+        given[name] = [getattr(args, name)] if getattr(args, name) else []
+    terminal = sys.stdin.isatty()
+    try:
+        answers = scaffold.collect(
+            given,
+            taxonomy,
+            ask=scaffold.ask_in_terminal if terminal else None,
+            say=scaffold.say_in_terminal,
+        )
+        path = scaffold.create(args.dir, answers, dt.date.today())
+    except scaffold.NewError as error:
+        sys.stderr.write("".join(f"postmortems new: {m}\n" for m in error.messages))
+        return EXIT_CRASH if error.usage else EXIT_INVALID
+    print(display_path(path))
+    print(
+        f"next: replace every TODO, then run: postmortems validate {display_path(path)}",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    from mkdocs_postmortems.importers import dispatch
+
+    return dispatch.run(
+        args.files, args.output, args.taxonomy, args.sets, out=sys.stdout, err=sys.stderr
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"validate": _validate, "schema": _schema}
+    handlers = {"validate": _validate, "schema": _schema, "new": _new, "import": _import}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

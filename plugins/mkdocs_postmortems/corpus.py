@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mkdocs_postmortems import loader
+from mkdocs_postmortems import loader, secret_scan
 from mkdocs_postmortems.diagnostics import Diagnostic, has_errors
 from mkdocs_postmortems.schema import Postmortem
 from mkdocs_postmortems.strict_yaml import Marks
@@ -135,8 +135,12 @@ def load_file(path: Path, taxonomy: Taxonomy, display: str | None = None) -> Loa
     try:
         document = loader.parse(name, raw)
     except loader.LoadError as error:
-        return Loaded(None, [error.diagnostic])
+        return Loaded(None, sorted([error.diagnostic, *secret_scan.check(name, raw)]))
     model, diagnostics = validate(document, taxonomy)
+    leaks = secret_scan.check(name, raw, document)
+    if leaks:  # a file with a credential in it is never published
+        model = None
+        diagnostics = sorted([*diagnostics, *leaks])
     raw_id = document.data.get("id")
     entry = None
     if model is not None:

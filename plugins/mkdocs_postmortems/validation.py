@@ -6,6 +6,7 @@ file in one run rather than one per push.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import ValidationError
@@ -40,9 +41,43 @@ def validate(document: Document, taxonomy: Taxonomy) -> tuple[Postmortem | None,
     checks.vocabularies(taxonomy)
     checks.time_order()
     checks.no_repeats()
+    diagnostics = _placeholders_first(document, diagnostics)
     if has_errors(diagnostics):
         model = None
     return model, _one_per_place(diagnostics)
+
+
+PLACEHOLDER = "TODO"
+
+
+def placeholders(data: Any, path: Path = ()) -> Iterator[Path]:
+    """Paths of the values that are exactly the placeholder, as `postmortems new` writes
+    them for what the author must still fill in."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from placeholders(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from placeholders(value, (*path, index))
+    elif isinstance(data, str) and data.strip() == PLACEHOLDER:
+        yield path
+
+
+def _placeholders_first(document: Document, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """A placeholder is reported as what it is, not as the wrong type or word it also is
+    (`due: TODO` is "still to fill in", not "expected a date")."""
+    unknown = {d.field for d in diagnostics if d.message.startswith("unknown field")}
+    places: set[tuple[int, int, str]] = set()
+    for path in placeholders(document.data):
+        line, column = document.marks.value(path)
+        if field_name(path) not in unknown:  # the fix is the field's name, not its value
+            places.add((line, column, field_name(path)))
+    if not places:
+        return diagnostics
+    kept = [d for d in diagnostics if (d.line, d.column, d.field) not in places]
+    message = f"still to fill in ({PLACEHOLDER})"
+    kept.extend(Diagnostic(document.path, *place, message) for place in sorted(places))
+    return kept
 
 
 def _one_per_place(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -1,0 +1,355 @@
+"""Credentials pasted into a postmortem: found before they are published.
+
+Postmortems quote logs, config and commands, and a key in a quoted line would be served to
+everyone who can read the site (and stays in Git history). Each rule is a regular expression
+for one well-known credential format. Patterns start with a literal (so `re` can skip ahead
+to it), check the token boundary behind it, and repeat only characters that cannot be what
+follows, so a scan is linear in the size of the file; where a pattern cannot start with a
+rare literal, a substring test (a "needle") decides first whether it runs at all.
+
+A line that holds `postmortems: allow-secret` (in YAML a `# postmortems: allow-secret`
+comment, in Markdown `<!-- postmortems: allow-secret -->`) is left alone: the documented way
+to keep a false positive, such as a documentation example key, on purpose.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from mkdocs_postmortems import loader
+from mkdocs_postmortems.diagnostics import Diagnostic
+from mkdocs_postmortems.messages import field_name
+from mkdocs_postmortems.strict_yaml import Marks
+
+ALLOW_MARKER = "postmortems: allow-secret"
+REVEALED = 4  # leading characters shown in messages: a format's prefix, never the secret
+CONTEXT = 200  # characters either side of a finding that an `accept` check may look at
+
+_PLACEHOLDER_WORDS = frozenset(
+    {"password", "passwd", "pass", "secret", "token", "changeme", "redacted", "example"}
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One likely credential: where it starts (1-based) and a redacted view of it."""
+
+    line: int
+    column: int
+    kind: str  # with its article: "a GitHub token"
+    redacted: str
+
+
+Accept = Callable[[str, str], bool]  # (secret as written, text around it) -> a real finding?
+
+
+@dataclass(frozen=True)
+class _Rule:
+    kind: str
+    pattern: re.Pattern[str]
+    needles: tuple[str, ...]  # when given, the rule runs only if the text holds one of them
+    folded: re.Pattern[str] | None  # for case-insensitive rules: `pattern` on lowered text
+    reveal: int
+    accept: Accept | None
+
+
+def _rule(
+    kind: str,
+    source: str,
+    *needles: str,
+    fold: bool = False,
+    reveal: int = REVEALED,
+    accept: Accept | None = None,
+) -> _Rule:
+    """A case-insensitive (`fold`) rule is written in lowercase and run on the lowercased
+    text, where its leading literal still speeds the search up; `re.IGNORECASE` is only the
+    fallback for text whose lowercase form has another length (positions would shift)."""
+    if fold:
+        return _Rule(
+            kind, re.compile(source, re.IGNORECASE), needles, re.compile(source), reveal, accept
+        )
+    return _Rule(kind, re.compile(source), needles, None, reveal, accept)
+
+
+def _after(literal: str, width: int, token: str = "A-Za-z0-9_-") -> str:
+    """`literal` (`width` characters long, whichever alternative matches) not preceded by a
+    token character: the boundary is checked behind the literal, so the search can still
+    jump from one occurrence of it to the next."""
+    return f"{literal}(?<![{token}].{{{width}}})"
+
+
+def _mixed_case(secret: str, around: str) -> bool:
+    """A 40-character run is an AWS secret key only when mixed-case: a Git commit hash is
+    40 lowercase hex digits."""
+    return any(c.isupper() for c in secret) and any(c.islower() for c in secret)
+
+
+def _sas_context(secret: str, around: str) -> bool:
+    """`sig=` is an Azure signature only beside the `sv=` (service version) of a SAS URL."""
+    return "sv=" in around.lower()
+
+
+_AWS_SECRET_VALUE = (
+    r"[a-z0-9_. -]{0,20}?[\"']?[ \t]*[:=][ \t]*[\"']?"
+    r"(?P<secret>[a-z0-9/+]{40})(?![a-z0-9/+=])"
+)
+_AUTHORIZATION = r"authorization[\"']?[ \t]*[:=][ \t]*[\"']?"
+
+RULES: tuple[_Rule, ...] = (
+    _rule(
+        "a private key",
+        r"-----BEGIN (?:[A-Z0-9]{1,20}+ ){0,3}PRIVATE KEY(?: BLOCK)?-----",
+        "PRIVATE KEY",
+    ),
+    _rule(
+        "an AWS access key id", _after("(?:AKIA|ASIA)", 4, "A-Z0-9") + r"[A-Z0-9]{16}(?![A-Z0-9])"
+    ),
+    _rule(
+        "an AWS secret access key",
+        r"aws[a-z0-9_. -]{0,20}?secret" + _AWS_SECRET_VALUE,
+        "aws",
+        fold=True,
+        accept=_mixed_case,
+    ),
+    _rule(  # the output of `aws sts assume-role` and the like, with no "aws" on the line
+        "an AWS secret access key",
+        r"secret_?access_?key" + _AWS_SECRET_VALUE,
+        "accesskey",
+        "access_key",
+        fold=True,
+        accept=_mixed_case,
+    ),
+    _rule(
+        "a Google API key",
+        _after("AIza", 4) + r"[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])",
+        "AIza",
+    ),
+    *(
+        _rule(
+            "an Azure account key",
+            _after(word, len(word), "a-z0-9")
+            + r"[ \t]*=[ \t]*(?P<secret>[a-z0-9+/]{30,100}+={0,2})",
+            word,
+            fold=True,
+        )
+        for word in ("accountkey", "sharedaccesskey")
+    ),
+    _rule(
+        "an Azure shared access signature",
+        r"sig=(?<=[?&]sig=)(?P<secret>[A-Za-z0-9%+/=]{30,}+)",
+        "sig=",
+        accept=_sas_context,
+    ),
+    _rule("a GitHub token", _after("gh[pousr]_", 4) + r"[A-Za-z0-9]{36,251}+(?![A-Za-z0-9_-])"),
+    _rule(
+        "a GitHub token",
+        _after("github_pat_", 11) + r"[A-Za-z0-9_]{36,251}+(?![A-Za-z0-9_-])",
+        "github_pat_",
+    ),
+    _rule("a GitLab token", _after("gl(?:pat|ptt)-", 6) + r"[A-Za-z0-9_-]{20,}+"),
+    _rule("a GitLab token", _after("gl(?:dt|rt)-", 5) + r"[A-Za-z0-9_-]{20,}+"),
+    _rule("a Slack token", _after("x(?:ox[abposr]|app)-", 5) + r"[A-Za-z0-9-]{10,}+"),
+    _rule("a Stripe live key", _after("[sr]k_live_", 8) + r"[A-Za-z0-9]{20,}+", "k_live_"),
+    _rule("an npm token", _after("npm_", 4) + r"[A-Za-z0-9]{36}(?![A-Za-z0-9_-])", "npm_"),
+    _rule("a Twilio API key", _after("SK", 2, "A-Za-z0-9") + r"[0-9a-fA-F]{32}(?![A-Za-z0-9])"),
+    _rule(
+        "a SendGrid API key",
+        _after(r"SG\.", 3) + r"[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])",
+        "SG.",
+    ),
+    _rule(
+        "an OpenAI or Anthropic API key",
+        _after("sk-", 3)
+        + r"(?:proj-|svcacct-|admin-|ant-(?:api|admin)[0-9]{2}-)[A-Za-z0-9_-]{32,}+",
+    ),
+    _rule(
+        "a JSON Web Token",
+        _after("eyJ", 3) + r"[A-Za-z0-9_-]{8,}+\.eyJ[A-Za-z0-9_-]{8,}+\.[A-Za-z0-9_-]{8,}+",
+        "eyJ",
+    ),
+    _rule(
+        "a Slack webhook URL",
+        r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]{20,}+",
+        "hooks.slack.com",
+    ),
+    _rule(
+        "a Discord webhook URL",
+        r"https://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api/webhooks/"
+        r"[0-9]{5,30}+/[A-Za-z0-9_-]{20,}+",
+        "/api/webhooks/",
+    ),
+    _rule(
+        "a Microsoft Teams webhook URL",
+        r"\.webhook\.office\.com/webhookb2/[^\s\"'<>()]{20,}+",
+        "webhook",
+    ),
+    _rule(
+        "a Microsoft Teams webhook URL",
+        r"outlook\.office(?:365)?\.com/webhook/[^\s\"'<>()]{20,}+",
+        "webhook",
+    ),
+    _rule(
+        "a token in an Authorization header",
+        _AUTHORIZATION + r"(?:bearer|token)[ \t]+(?P<secret>[a-z0-9._~+/-]{20,}+=*)",
+        "authorization",
+        fold=True,
+    ),
+    _rule(
+        "credentials in an Authorization header",
+        _AUTHORIZATION + r"basic[ \t]+(?P<secret>[a-z0-9+/]{8,}+={0,2})",
+        "authorization",
+        fold=True,
+        reveal=0,
+    ),
+    _rule(
+        "a password in a URL",
+        r"://(?<=[A-Za-z0-9+.-]://)[^\s:/?#@\"'<>]{0,100}+:"
+        r"(?P<secret>[^\s/?#@\"'<>]{1,200}+)@(?=[A-Za-z0-9\[])",
+        "@",
+        reveal=0,
+    ),
+)
+
+
+def _placeholder(secret: str) -> bool:
+    """`${TOKEN}`, `<password>`, `****`, `xxxx…`, `password`: a stand-in, not a credential."""
+    if secret[:1] in "$<{%[" or "..." in secret or "…" in secret:
+        return True
+    if secret.casefold() in _PLACEHOLDER_WORDS:
+        return True
+    return len(set(secret[-16:].casefold())) <= 2  # the random part of a real one varies
+
+
+def redact(secret: str, reveal: int = REVEALED) -> str:
+    """`'ghp_…' (40 characters)`: never the secret, enough to find it in the file."""
+    return f"'{secret[:reveal]}…' ({len(secret)} characters)"
+
+
+class _Lines:
+    """Which lines hold the allow marker, found once per line however many findings it has
+    (a file of one long line must not be searched once per finding)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.start = self.end = -1
+        self.allowed = False
+
+    def allows(self, index: int) -> bool:
+        if not self.start <= index <= self.end:
+            self.start = self.text.rfind("\n", 0, index) + 1
+            end = self.text.find("\n", index)
+            self.end = end if end >= 0 else len(self.text)
+            self.allowed = self.text.find(ALLOW_MARKER, self.start, self.end) >= 0
+        return self.allowed
+
+
+def scan(text: str) -> list[Finding]:
+    """Every likely credential in `text`, in file order; lines with the marker are skipped."""
+    lowered = text.lower()
+    same_length = len(lowered) == len(text)
+    lines = _Lines(text)
+    found = _Spans()
+    for rule in RULES:
+        haystack = lowered if rule.folded is not None else text
+        if rule.needles and not any(needle in haystack for needle in rule.needles):
+            continue
+        if rule.folded is not None and same_length:
+            matches = rule.folded.finditer(lowered)
+        else:
+            matches = rule.pattern.finditer(text)
+        group = "secret" if "secret" in rule.pattern.groupindex else 0
+        for match in matches:
+            start, end = match.span(group)
+            secret = text[start:end]
+            if _placeholder(secret) or found.overlaps(start, end) or lines.allows(start):
+                continue
+            around = text[max(0, start - CONTEXT) : end + CONTEXT]
+            if rule.accept is None or rule.accept(secret, around):
+                found.add(start, end, Finding(0, 0, rule.kind, redact(secret, rule.reveal)))
+    return _placed(text, found)
+
+
+class _Spans:
+    """Reported stretches of text, kept sorted: an earlier, more specific rule wins over a
+    later one for the same characters (a JWT in an Authorization header is one finding)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.findings: list[Finding] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        at = bisect.bisect_right(self.starts, start)
+        before = at > 0 and self.ends[at - 1] > start
+        return before or (at < len(self.starts) and self.starts[at] < end)
+
+    def add(self, start: int, end: int, finding: Finding) -> None:
+        at = bisect.bisect_right(self.starts, start)
+        self.starts.insert(at, start)
+        self.ends.insert(at, end)
+        self.findings.insert(at, finding)
+
+
+def _placed(text: str, spans: _Spans) -> list[Finding]:
+    """Findings with their line and column, counted in one pass over the text."""
+    placed = []
+    line, line_start, counted = 1, 0, 0
+    for start, finding in zip(spans.starts, spans.findings, strict=True):
+        newlines = text.count("\n", counted, start)
+        if newlines:
+            line += newlines
+            line_start = text.rfind("\n", counted, start) + 1
+        counted = start
+        placed.append(Finding(line, start - line_start + 1, finding.kind, finding.redacted))
+    return placed
+
+
+def check(path: str, raw: bytes, document: loader.Document | None = None) -> list[Diagnostic]:
+    """Every likely credential in a postmortem file as an error, named by the front matter
+    field it stands in (from `document`, when the file could be read) or `body`."""
+    try:
+        text = loader.decode(path, raw)
+    except loader.LoadError:
+        return []  # not text: the loader reports that, and there is nothing to scan
+    findings = scan(text)
+    if not findings:
+        return []
+    if document is not None:
+        body_line = document.body_line
+        field = _fields(document.marks)
+    else:
+        try:
+            body_line = loader.split(path, text)[2]
+        except loader.LoadError:
+            body_line = text.count("\n") + 2  # no front matter to be found: all of it is
+        field = _fields(Marks())
+    return [
+        Diagnostic(
+            path,
+            finding.line,
+            finding.column,
+            "body" if finding.line >= body_line else field(finding.line, finding.column),
+            f"expected no secrets, got what looks like {finding.kind}, {finding.redacted}; "
+            f"remove it (and revoke it), or mark the line '{ALLOW_MARKER}' if it is not one",
+        )
+        for finding in findings
+    ]
+
+
+def _fields(marks: Marks) -> Callable[[int, int], str]:
+    """(line, column) -> the path of the front matter value written there: the last value
+    that starts at or before it."""
+    places = sorted(
+        ((position, path) for path, position in marks.values.items() if path),
+        key=lambda place: place[0],
+    )
+    positions = [position for position, _ in places]
+
+    def field(line: int, column: int) -> str:
+        at = bisect.bisect_right(positions, (line, column)) - 1
+        return field_name(places[at][1]) if at >= 0 else "front matter"
+
+    return field
