@@ -6,7 +6,7 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 HOST   ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint typecheck unit bench clean
+.PHONY: serve build test lint typecheck unit e2e chromium properdocs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,12 +34,44 @@ typecheck: $(VENV)/.test-installed
 	$(BIN)/mypy
 
 unit: $(VENV)/.test-installed
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not browser"
 
-test: lint typecheck unit
+# Browser tests drive Debian's Chromium through Playwright (never `playwright install`).
+# Without Chromium they are skipped, except in CI (CI set), where they fail.
+chromium:
+	@command -v chromium >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium \
+	  || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) \
+	  || echo "chromium: not installed; the browser tests will be skipped (outside CI)"
+
+e2e: $(VENV)/.test-installed chromium
+	$(BIN)/pytest -m browser tests/e2e
+
+# ProperDocs, the maintained fork of MkDocs 1.6, must build the same site strictly, in a venv
+# of its own; its `mkdocs.*` imports resolve to ProperDocs, which the generator tag shows.
+PD_VENV := .venv-properdocs
+
+$(PD_VENV)/.installed: pyproject.toml
+	test -x $(PD_VENV)/bin/python || $(PYTHON) -m venv $(PD_VENV)
+	$(PD_VENV)/bin/python -m pip --disable-pip-version-check -q install 'properdocs>=1.6.7,<2' mkdocs-material -e .
+	touch $@
+
+properdocs: $(PD_VENV)/.installed
+	@site=$$(mktemp -d) && trap 'rm -rf "$$site"' EXIT \
+	  && $(PD_VENV)/bin/properdocs build --strict -f mkdocs.yml --site-dir "$$site" \
+	  && if grep -q '<meta name="generator" content="mkdocs-ProperDocs ' "$$site/index.html"; \
+	  then echo "properdocs: the site builds strictly under ProperDocs"; \
+	  else echo "properdocs: expected ProperDocs in the generator tag of index.html" >&2; exit 1; fi
+
+test: lint typecheck unit e2e properdocs
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python scripts/bench_validate.py --n 5000 --repeat 3
 
+# The JSON Schema for editors, published with the site; tests/test_repo_files.py fails when stale.
+.PHONY: schema
+schema: $(VENV)/.site-installed
+	$(BIN)/postmortems schema --taxonomy postmortems/taxonomy.yml > docs/postmortem.schema.json.tmp
+	mv docs/postmortem.schema.json.tmp docs/postmortem.schema.json
+
 clean:
-	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(PD_VENV) site .pytest_cache .mypy_cache .ruff_cache .hypothesis

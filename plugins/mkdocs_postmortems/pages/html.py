@@ -32,15 +32,19 @@ def table(
     row_classes: Iterable[str] | None = None,
 ) -> str:
     """A table from already-escaped cells; `row_classes` styles rows (overdue, say)."""
-    out = [f'<table class="pm-table {cls}'.rstrip() + '">', "<thead><tr>"]
-    out.extend(f'<th scope="col">{cell}</th>' for cell in head)
+    out = [
+        f'<div class="pm-table-wrap"><table class="pm-table {cls}'.rstrip() + '">',
+        "<thead><tr>",
+    ]
+    out.append("\n".join(f'<th scope="col">{cell}</th>' for cell in head))
     out.append("</tr></thead>\n<tbody>")
     classes = iter(row_classes or ())
     for row in rows:
         row_class = next(classes, "")
         tr = f'<tr class="{row_class}">' if row_class else "<tr>"
-        out.append(tr + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>")
-    out.append("</tbody></table>")
+        # Whitespace between cells keeps their words apart in the search index.
+        out.append(tr + "\n".join(f"<td>{cell}</td>" for cell in row) + "</tr>")
+    out.append("</tbody></table></div>")
     return "\n".join(out)
 
 
@@ -49,6 +53,6 @@ def definition_list(items: Iterable[tuple[str, str]], cls: str = "") -> str:
     klass = f' class="{cls}"' if cls else ""
     parts = [f"<dl{klass}>"]
     for term, value in items:
-        parts.append(f"<div><dt>{term}</dt><dd>{value}</dd></div>")
+        parts.append(f"<div><dt>{term}</dt>\n<dd>{value}</dd></div>")
     parts.append("</dl>")
-    return "".join(parts)
+    return "\n".join(parts)

@@ -65,7 +65,7 @@ def _row(catalog: Catalog, here: str, item: Published) -> str:
     text = " ".join(
         [item.id, item.title, pm.summary or "", *pm.services, *pm.teams, *pm.tags]
         + [term_label(catalog, "factors", f) for f in pm.contributing_factors]
-    ).casefold()
+    ).lower()  # as browse.js lowers what is typed: casefold() would turn ß into ss
     attrs = {
         "data-severity": pm.severity or "",
         "data-services": " ".join(pm.services),
@@ -78,14 +78,14 @@ def _row(catalog: Catalog, here: str, item: Published) -> str:
         (item.id, link(rel(here, item.src_uri), item.id)),
         # Sorted in UTC, so offsets cannot reorder incidents; shown as the author's day.
         (utc(started) if started else "", day(started.date()) if started else "\u2013"),
-        (item.title.casefold(), link(rel(here, item.src_uri), item.title)),
+        (item.title.lower(), link(rel(here, item.src_uri), item.title)),
         (str(rank), severity_badge(catalog, pm.severity) or "\u2013"),
         (" ".join(pm.services), services or "\u2013"),
         ("" if resolve is None else f"{resolve:.3f}", esc(metrics.format_minutes(resolve))),
         (str(item.open_items), str(item.open_items)),
         (str(len(item.overdue)), str(len(item.overdue))),
     ]
-    row = "".join(f'<td data-value="{esc(value)}">{html}</td>' for value, html in cells)
+    row = "\n".join(f'<td data-value="{esc(value)}">{html}</td>' for value, html in cells)
     attributes = " ".join(f'{name}="{esc(value)}"' for name, value in attrs.items())
     return f"<tr {attributes}>{row}</tr>"
 
