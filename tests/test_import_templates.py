@@ -659,9 +659,9 @@ def test_one_run_imports_both_templates_and_reports_each_file(
     )
     assert code == 1
     # the -odd files hold the same incidents as the -full ones, so they get the same names
-    assert stderr == "4 files imported: 1 valid, 3 to complete; 2 not imported\n"
+    assert stderr == "5 files imported: 2 valid, 3 to complete; 2 not imported\n"
     assert stdout.count("imported (hotfix-template)") == 2
-    assert stdout.count("imported (postmortem-template)") == 2
+    assert stdout.count("imported (postmortem-template)") == 3
     assert stdout.count("found an existing one; not overwritten") == 2
     assert not (out / "taxonomy.yml").exists()
 
@@ -891,3 +891,26 @@ def test_taxonomy_fixture_is_the_one_matched_against() -> None:
     loaded = taxonomy.load(TAXONOMY)
     assert loaded.factor_for("Configuration change") == "config-change"
     assert loaded.factor_for("no-canary") == "missing-canary"
+
+
+def test_a_variant_document_finds_detection_and_review_date(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Words a real author uses: an `Alert:` row is the detection, and `**Date:**` under a
+    Review Meeting heading is when the review was held."""
+    code, out, _ = _import(
+        capsys, tmp_path, str(FIXTURES / "postmortem-variant.md"), "--set", "status=published"
+    )
+    front, body = _only(tmp_path)
+    assert front["detected_at"] == "2026-04-02T13:09:00+00:00"
+    assert front["started_at"] == "2026-04-02T13:02:00+00:00"
+    assert front["resolved_at"] == "2026-04-02T13:49:00+00:00"
+    assert front["review"] == {
+        "held_on": "2026-04-05",
+        "attendees": ["Maria", "Tom", "Ana"],
+        "documented_by": "Maria",
+    }
+    assert [a["status"] for a in front["action_items"]] == ["in-progress", "done", "open"]
+    assert "Our dashboards were confusing" in body  # an unmatched factor stays in the body
+    assert "matches no key, label or alias" in out
+    assert code == 1  # services and teams are still to come (--set or by hand)

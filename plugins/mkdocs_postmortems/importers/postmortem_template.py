@@ -209,9 +209,11 @@ def _communication(draft: parts.Draft) -> None:
 def _review(draft: parts.Draft) -> None:
     doc = draft.doc
     everywhere = doc.root
-    parts.date_field(
-        draft, doc.field(everywhere, "Meeting held", "Review meeting", own=False), "review.held_on"
-    )
+    held = doc.field(everywhere, "Meeting held", "Review meeting", own=False)
+    meeting = doc.find("Review meeting", "Postmortem review", "Review")
+    if held is None and meeting is not None:  # `**Date:**` under a review heading
+        held = doc.field(meeting, "Date", "Held on", own=False)
+    parts.date_field(draft, held, "review.held_on")
     parts.names_field(draft, doc.field(everywhere, "Attendees", own=False), "review.attendees")
     parts.text_field(
         draft, doc.field(everywhere, "Documented by", own=False), "review.documented_by"

@@ -22,7 +22,8 @@ _STARTED = re.compile(
     re.IGNORECASE,
 )
 _DETECTED = re.compile(
-    r"\b(detect(s|ed|ion)?|alerted|paged|pages)\b|\balerts?\b.*\b(fire[sd]?|trigger(s|ed)?)\b",
+    r"\b(detect(s|ed|ion)?|alerted|paged|pages|noticed|spotted)\b"
+    r"|\balerts?\b.*\b(fire[sd]?|trigger(s|ed)?)\b|^\W*(alert|page)s?\b",
     re.IGNORECASE,
 )
 _MITIGATED = re.compile(r"\bmitigat(ed|es|ion)\b", re.IGNORECASE)
