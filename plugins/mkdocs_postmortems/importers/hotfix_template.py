@@ -19,7 +19,7 @@ from mkdocs_postmortems.taxonomy import Taxonomy
 
 NAME = "hotfix-template"
 
-_TITLE = re.compile(r"^hotfix\s+post[-\s]?mortem\s*:?\s*(?P<tag>.*)$", re.IGNORECASE)
+_TITLE = re.compile(r"^hotfix\s+post[-\s]?mortem\s*[:\u2013\u2014-]?\s*(?P<tag>.*)$", re.IGNORECASE)
 _MARKERS = ("hotfix tag", "parent release")
 _SECTIONS = ("prevention measures", "testing performed", "waivers used", "files modified")
 FIXED_EVENTS = frozenset(
@@ -36,6 +36,9 @@ FIXED_EVENTS = frozenset(
     )
 )
 _TESTING = ("unit", "integration", "manual", "staging", "canary")
+_TESTING_WORDS = frozenset(
+    {"test", "tests", "testing", "verification", "validation", "deployment", "deploy", "release"}
+)
 _HORIZONS = (
     (("immediate actions",), "immediate"),
     (("medium term improvements",), "quarter"),
@@ -64,7 +67,7 @@ def convert(name: str, text: str, taxonomy: Taxonomy) -> Imported:
     day = parts.date_field(draft, doc.field(head, "Date"), "date")
     _title(draft, tag)
     parts.names_field(draft, doc.field(head, "Author", "Authors"), "authors")
-    summary = doc.find("Executive Summary")
+    summary = doc.find(*parts.SUMMARY_HEADINGS)
     if summary is not None:
         text_value, _ = doc.text(summary)
         if text_value:
@@ -119,7 +122,7 @@ def _impact(draft: parts.Draft) -> None:
     section = doc.find("What Was the Impact", "Impact")
     if section is None:
         return
-    fields = doc.fields(section)
+    fields = doc.fields(section, plain=parts.IMPACT_LABELS)
     parts.impact(draft, fields)
     parts.severity_field(draft, next((f for f in fields if f.key == "severity"), None))
     times.duration(draft, [f for f in fields if f.key == "duration"])
@@ -151,6 +154,8 @@ def _hotfix(draft: parts.Draft) -> None:
 
 
 def _testing(draft: parts.Draft, section: Section) -> None:
+    """Checked kinds of testing; a line that says more than the kind (`Manual verification
+    (checked three locales)`) also stays in the body, for what it says."""
     done: list[str] = []
     for item in draft.doc.items(section):
         words = key(item.text).split()
@@ -162,7 +167,9 @@ def _testing(draft: parts.Draft, section: Section) -> None:
                     f"testing {item.text!r} is not one of {', '.join(_TESTING)}; kept in the body",
                 )
             continue
-        draft.doc.use(item.lines)
+        said = re.sub(r"[^a-z0-9]+", " ", item.text.casefold()).split()
+        if not set(said) - {kind, *_TESTING_WORDS}:
+            draft.doc.use(item.lines)
         if item.checked and kind not in done:
             done.append(kind)
     if done:
@@ -178,13 +185,14 @@ def _waivers(draft: parts.Draft, section: Section) -> None:
             table.column("gates", "gate"),
             table.column("justification", "reason", "why"),
         ]
+        mapped = {c for c in columns if c is not None}
         for row in table.rows:
             waiver_id, kind, gates, why = (values.clean(table.cell(row, c)) for c in columns)
             if waiver_id is None or waiver_id.casefold() == "none":
                 if any((kind, gates, why)) and waiver_id is None:
                     draft.note(row.line, "a waiver without an id; kept in the body")
-                    continue
-                draft.doc.use(row.line)
+                elif not any(values.has_placeholder(cell) for cell in row.cells):
+                    draft.doc.use(row.line)  # `None` or `N/A`: no waiver
                 continue
             waiver: dict[str, Any] = {"id": waiver_id}
             if kind:
@@ -194,7 +202,8 @@ def _waivers(draft: parts.Draft, section: Section) -> None:
             if why:
                 waiver["justification"] = why
             found.append(waiver)
-            draft.doc.use(row.line)
+            if not parts.keep_extra_cells(draft, table, row, mapped, "a waiver"):
+                draft.doc.use(row.line)
     if found:
         draft.put("hotfix.waivers", found)
 
@@ -203,24 +212,13 @@ def _prevention(draft: parts.Draft) -> None:
     """Checklists by horizon -> action items to prevent recurrence, done when checked."""
     doc = draft.doc
     measures = doc.find("Prevention Measures")
-    items: list[dict[str, Any]] = []
     for names, horizon in _HORIZONS:
         section = doc.find(*names, within=measures)
         if section is None:
             continue
-        for item in doc.items(section):
-            text = values.clean(item.text)
-            if text is None:
-                doc.use(item.lines)
-                continue
-            title, pairs = parts.inline_pairs(text)
-            pairs.setdefault("status", "done" if item.checked else "open")
-            action = parts.action_item(title, "prevent", pairs)
-            action["horizon"] = horizon
-            items.append(action)
-            doc.use(item.lines)
-    if items:
-        draft.data.setdefault("action_items", []).extend(items)
+        items = parts.action_list(draft, doc.items(section), "prevent", horizon)
+        if items:
+            draft.data.setdefault("action_items", []).extend(items)
 
 
 def _approvals(draft: parts.Draft) -> None:
@@ -233,6 +231,12 @@ def _approvals(draft: parts.Draft) -> None:
         role, colon, name = item.text.partition(":")
         role = re.sub(r"\s*\(if applicable\)", "", role, flags=re.IGNORECASE).strip(" *_")
         person = values.clean(name) if colon else None
+        if person is None and name.strip() and not values.has_placeholder(name):
+            draft.note(
+                item.lines[0],
+                f"approval {role!r} reads {name.strip()!r}: no approval recorded; kept in the body",
+            )
+            continue  # `N/A`, `TBD`: neither approved nor waiting for someone named
         doc.use(item.lines)
         if not values.clean(role) or (person is None and not item.checked):
             continue

@@ -9,7 +9,7 @@ unfilled placeholders and headings left with nothing under them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from mkdocs_postmortems.importers.values import clean, has_placeholder
@@ -23,6 +23,10 @@ _FIELD = re.compile(
     r"^(?:\*\*|__)(?P<label>[^*_:\n]+?)[ \t]*"
     r"(?::[ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*:)[ \t]*(?P<value>.*)$"
 )
+_PLAIN_FIELD = re.compile(
+    r"^(?P<label>[A-Za-z][A-Za-z0-9 '\u2019/&()-]{0,48}?)[ \t]*:(?:[ \t]+(?P<value>.*))?$"
+)
+"""`Label: value` without bold: a field only where the reader asks for that label."""
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 
 
@@ -148,6 +152,9 @@ class Document:
         self.code = {i for start, end in self.fences.items() for i in range(start, end)}
         self.root = self._tree()
         self.used: set[int] = set()
+        self.unfilled: set[int] = set()
+        """Lines a reader found to be the template's, unfilled (left out of the body and
+        named in the note on placeholder sections)."""
 
     # --- structure
 
@@ -310,7 +317,12 @@ class Document:
         text = "\n\n".join(" ".join(p) for p in paragraphs if p)
         return text, tuple(lines)
 
-    def fields(self, section: Section, *, own: bool = True) -> list[Field]:
+    def fields(
+        self, section: Section, *, own: bool = True, plain: Iterable[str] = ()
+    ) -> list[Field]:
+        """`**Label:** value` fields, and `Label: value` lines whose label is one of
+        `plain` (written without bold, as many authors do)."""
+        wanted = frozenset(key(label) for label in plain)
         blocks = self._blocks(*self._region(section, own))
         found: list[Field] = []
         index = 0
@@ -318,19 +330,20 @@ class Document:
             block = blocks[index]
             index += 1
             if block.item is not None:
-                match = _FIELD.match(block.item.text)
-                if match:
-                    found.append(Field(match["label"], match["value"].strip(), block.lines))
+                labelled = _labelled(block.item.text, wanted)
+                if labelled:
+                    found.append(Field(*labelled, block.lines))
                 continue
             if block.kind != "text":
                 continue
-            match = _FIELD.match(self.lines[block.lines[0]].strip())
-            if not match:
+            labelled = _labelled(self.lines[block.lines[0]].strip(), wanted)
+            if not labelled:
                 continue
-            value, lines = [match["value"].strip()], list(block.lines)
+            label, first = labelled
+            value, lines = [first], list(block.lines)
             while index < len(blocks) and blocks[index].kind == "text":
                 line = self.lines[blocks[index].lines[0]]
-                if _FIELD.match(line.strip()):
+                if _ends_value(line.strip(), wanted):
                     break
                 value.append(line.strip())
                 lines.extend(blocks[index].lines)
@@ -345,7 +358,7 @@ class Document:
                 ):
                     block_item = blocks[ahead].item
                     if block_item is not None:
-                        if _FIELD.match(block_item.text):
+                        if _labelled(block_item.text, wanted):
                             break
                         items.append(block_item)
                     ahead += 1
@@ -357,19 +370,22 @@ class Document:
                         ahead += 1
                     while ahead < len(blocks) and blocks[ahead].kind == "text":
                         line = self.lines[blocks[ahead].lines[0]]
-                        if _FIELD.match(line.strip()):
+                        if _ends_value(line.strip(), wanted):
                             break
                         value.append(line.strip())
                         lines.extend(blocks[ahead].lines)
                         ahead += 1
                     index = ahead
             text = " ".join(part for part in value if part)
-            found.append(Field(match["label"], text, tuple(lines), tuple(items)))
+            found.append(Field(label, text, tuple(lines), tuple(items)))
         return found
 
     def field(self, section: Section, *labels: str, own: bool = True) -> Field | None:
+        """The first field with one of `labels`, bold or not."""
         wanted = {key(label) for label in labels}
-        return next((f for f in self.fields(section, own=own) if f.key in wanted), None)
+        return next(
+            (f for f in self.fields(section, own=own, plain=labels) if f.key in wanted), None
+        )
 
     # --- the body
 
@@ -383,7 +399,9 @@ class Document:
     def _kept(self) -> tuple[list[bool], set[int]]:
         """Which lines the body keeps, and which of the others were unfilled placeholders."""
         kept = [index not in self.used for index in range(len(self.lines))]
-        unfilled: set[int] = set()
+        unfilled = {line for line in self.unfilled if kept[line]}
+        for line in unfilled:
+            kept[line] = False
         for block in self._blocks(0, len(self.lines)):
             if block.kind == "code":
                 continue
@@ -419,8 +437,19 @@ class Document:
             for section in self.root.walk()
             if section.level >= 2
             and any(i in unfilled for i in range(section.start, section.own_end))
+            and not any(self._moved_value(i) for i in range(section.start, section.own_end))
             and not self._renders(section, kept)
         ]
+
+    def _moved_value(self, index: int) -> bool:
+        """Whether a line was used for a value (not a placeholder, a rule or a blank)."""
+        line = self.lines[index]
+        return (
+            index in self.used
+            and bool(line.strip())
+            and not has_placeholder(line)
+            and not _RULE.match(line)
+        )
 
     def _renders(self, section: Section, kept: list[bool]) -> bool:
         own = range(section.start, section.own_end)
@@ -455,6 +484,24 @@ class Document:
         out.extend(i for i in range(section.start, section.own_end) if kept[i])
         for child in section.children:
             self._emit(child, kept, out)
+
+
+def _labelled(text: str, plain: frozenset[str]) -> tuple[str, str] | None:
+    """(label, value) of a `**Label:** value` line, or of a `Label: value` line whose label
+    (as a key) is one of `plain`."""
+    match = _FIELD.match(text)
+    if match:
+        return match["label"], match["value"].strip()
+    match = _PLAIN_FIELD.match(text) if plain else None
+    if match and key(match["label"]) in plain:
+        return match["label"], (match["value"] or "").strip()
+    return None
+
+
+def _ends_value(text: str, plain: frozenset[str]) -> bool:
+    """Whether a line starts another field rather than going on with the value before;
+    where plain labels are read, any `Label: value` line does."""
+    return _FIELD.match(text) is not None or bool(plain and _PLAIN_FIELD.match(text))
 
 
 def _placeholder_only(text: str) -> bool:

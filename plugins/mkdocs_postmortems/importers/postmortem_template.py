@@ -19,7 +19,7 @@ from mkdocs_postmortems.taxonomy import Taxonomy
 
 NAME = "postmortem-template"
 
-_TITLE = re.compile(r"^post[-\s]?mortem\s*:\s*(?P<rest>.*)$", re.IGNORECASE)
+_TITLE = re.compile(r"^post[-\s]?mortem\s*[:\u2013\u2014-]\s*(?P<rest>.*)$", re.IGNORECASE)
 _SECTIONS = frozenset(
     {
         "where we got lucky",
@@ -61,7 +61,7 @@ def convert(name: str, text: str, taxonomy: Taxonomy) -> Imported:
     day = parts.date_field(draft, doc.field(head, "Date"), "date")
     parts.severity_field(draft, doc.field(head, "Severity"))
     parts.names_field(draft, doc.field(head, "Author", "Authors"), "authors")
-    summary = doc.find("Executive Summary")
+    summary = doc.find(*parts.SUMMARY_HEADINGS)
     if summary is not None:
         text_value, _ = doc.text(summary)
         if text_value:
@@ -69,7 +69,7 @@ def convert(name: str, text: str, taxonomy: Taxonomy) -> Imported:
     durations = [f for f in [doc.field(head, "Duration")] if f is not None]
     impact = doc.find("Impact")
     if impact is not None:
-        fields = doc.fields(impact)
+        fields = doc.fields(impact, plain=parts.IMPACT_LABELS)
         parts.impact(draft, fields)
         durations += [f for f in fields if f.key == "duration"]
     moments = times.timeline(draft, times.first_table(doc, doc.find("Timeline")), day)
@@ -97,6 +97,7 @@ def _id_and_title(draft: parts.Draft, head: Section) -> None:
             draft.missing.append(f"id (the title line still reads {rest!r})")
         return
     first, _, remainder = rest.partition(" ")
+    first = first.rstrip(":,\u2013\u2014-")  # `HOTFIX-77: Login errors`
     if values.is_id(first):
         draft.put("id", first)
         rest = remainder.strip(" -:\u2013\u2014") or None
@@ -129,17 +130,22 @@ def _action_items(draft: parts.Draft) -> None:
     section = doc.find("Action Items")
     if section is None:
         return
-    items: list[dict[str, Any]] = []
     for part in section.walk():
         kind = next((k for word, k in _KINDS if word in part.key), None)
-        for table in doc.tables(part):
+        tables = doc.tables(part)
+        for table in tables:
             if kind is None:
                 draft.note(
                     table.lines[0],
                     f"action items under {part.title!r} have no type (prevent, detect, "
                     "mitigate, respond, process); add one to each",
                 )
-            items.extend(parts.action_table(draft, table, kind))
+            _add(draft, parts.action_table(draft, table, kind))
+        if kind is not None and not tables:  # a list instead: `- [ ] Add X (owner: ana)`
+            _add(draft, parts.action_list(draft, doc.items(part), kind))
+
+
+def _add(draft: parts.Draft, items: list[dict[str, Any]]) -> None:
     if items:
         draft.data.setdefault("action_items", []).extend(items)
 
@@ -182,7 +188,13 @@ def _fix_kind(draft: parts.Draft, text: str, lines: tuple[int, ...]) -> None:
     temporary = re.search(r"\b(temporary|workaround)\b", kept, re.IGNORECASE) is not None
     if full != temporary:
         draft.put("hotfix.fix", "full" if full else "workaround")
-        draft.doc.use(lines)
+        said = re.sub(
+            r"~~.*?~~|\*\*|__|\b(full|fix|temporary|workaround)\b|[/|,.]", "", value, flags=re.I
+        )
+        if said.strip():  # `Temporary workaround (proper fix in PAY-1301)`: keep the rest
+            draft.note(lines[0], "'Hotfix was:' says more than full or temporary; kept in the body")
+        else:
+            draft.doc.use(lines)
     elif full and re.fullmatch(r"full fix\s*/\s*temporary workaround", value, re.IGNORECASE):
         draft.doc.use(lines)  # the template's choice, not made
     elif value:

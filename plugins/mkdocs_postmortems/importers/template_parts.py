@@ -19,13 +19,13 @@ from mkdocs_postmortems.importers.markdown_sections import (
     Document,
     Field,
     Item,
+    Row,
     Table,
     key,
 )
 from mkdocs_postmortems.schema import SLUG_PATTERN
 from mkdocs_postmortems.taxonomy import Taxonomy
 
-_INLINE_PAIRS = re.compile(r"\s*\((?P<pairs>[^()]*)\)\s*$")
 _INLINE_KEYS = ("owner", "due", "priority", "status", "ticket")
 
 
@@ -39,6 +39,8 @@ class Draft:
     data: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    noted_tables: set[tuple[int, str]] = field(default_factory=set)
+    """(table, what) already explained in a note, so that a table gets each note once."""
 
     def put(self, path: str, value: Any) -> None:
         """Set a dotted path (`hotfix.tag`), creating the mappings on the way."""
@@ -97,17 +99,24 @@ def text_field(draft: Draft, found: Field | None, path: str) -> str | None:
 
 
 def date_field(draft: Draft, found: Field | None, path: str) -> dt.date | None:
-    """A date: YYYY-MM-DD when readable; otherwise passed on as written."""
+    """A date: YYYY-MM-DD when readable without guessing; otherwise the line stays in the
+    body and a note says why (`03/04/2026` is March or April)."""
     if found is None:
         return None
-    draft.doc.use(found.lines)
     value = values.clean(found.value)
     if value is None:
+        draft.doc.use(found.lines)
         return None
     day = values.parse_day(value)
-    draft.put(path, day.isoformat() if day else value)
     if day is None:
-        draft.note(found.lines[0], f"{path}: could not read {value!r} as a date (YYYY-MM-DD)")
+        draft.note(
+            found.lines[0],
+            f"{path}: {values.day_problem(value)}; kept in the body, {path} left out "
+            "(write it as YYYY-MM-DD)",
+        )
+        return None
+    draft.doc.use(found.lines)
+    draft.put(path, day.isoformat())
     return day
 
 
@@ -131,16 +140,53 @@ def severity_field(draft: Draft, found: Field | None) -> None:
         return
     level = draft.taxonomy.severity_for(value)
     if level is None:
-        first = re.split(r"[\s(,:]", value, maxsplit=1)[0]
+        first, rest = _first_word(value)
         level = draft.taxonomy.severity_for(first)
+        other = next(
+            (
+                key
+                for key, severity in draft.taxonomy.severities.items()
+                if key != level and re.search(rf"\b{re.escape(severity.label)}\b", rest, re.I)
+            ),
+            None,
+        )
+        if level is not None and other is not None:
+            draft.note(
+                found.lines[0],
+                f"severity {value!r} names both {level} and {other} "
+                f"({draft.taxonomy.severities[other].label}); written as found for you to choose",
+            )
+            level = None
     draft.put("severity", level or value)
+
+
+def _first_word(text: str) -> tuple[str, str]:
+    """`P1 - Major` -> (`P1`, `- Major`)."""
+    parts = re.split(r"[\s(,:]", text, maxsplit=1)
+    return parts[0], parts[1] if len(parts) > 1 else ""
 
 
 # --- impact
 
 
+SUMMARY_HEADINGS = ("Executive Summary", "Summary", "TL;DR")
+
+IMPACT_LABELS = (
+    "Users affected",
+    "Duration",
+    "Severity",
+    "Revenue impact",
+    "Revenue",
+    "Data impact",
+    "Reputation impact",
+    "Reputation",
+)
+"""The impact labels, read with or without bold."""
+
+
 def impact(draft: Draft, fields: list[Field]) -> None:
-    """The impact bullets: users, revenue (a plain dollar amount only), data, reputation."""
+    """The impact bullets: users, revenue (a plain dollar amount, or `none` for 0), data,
+    reputation."""
     homes = {
         "users affected": "impact.users_affected",
         "data impact": "impact.data_impact",
@@ -157,7 +203,7 @@ def impact(draft: Draft, fields: list[Field]) -> None:
             if value is None:
                 draft.doc.use(item.lines)
                 continue
-            amount = values.parse_usd(value)
+            amount = values.parse_revenue(value)
             if amount is None:
                 draft.note(
                     item.lines[0],
@@ -226,33 +272,61 @@ def _factor(taxonomy: Taxonomy, text: str) -> tuple[str | None, bool]:
 
 
 def action_table(draft: Draft, table: Table, kind: str | None) -> list[dict[str, Any]]:
-    """Rows of an Action | Owner | Due Date | Priority | Status table; rows whose action is
-    still a placeholder are the template's and are dropped."""
+    """Rows of an Action | Owner | Due Date | Priority | Status (| Ticket) table; rows whose
+    action is still a placeholder are the template's and are dropped. A row with a value in
+    a column that has no place in an action item (`Notes`) is also kept in the body."""
     columns = {
         "title": table.column("action", "title", "item"),
-        "owner": table.column("owner", "who"),
-        "due": table.column("due", "date"),
+        "owner": table.column("owner", "who", "assignee"),
+        "due": table.column("due", "date", "deadline"),
         "priority": table.column("priority"),
-        "status": table.column("status"),
-        "ticket": table.column("ticket", "story", "issue"),
+        "status": table.column("status", "state"),
+        "ticket": table.column("ticket", "story", "issue", "jira"),
     }
     if columns["title"] is None:
         columns["title"] = 0
     found = []
+    mapped = {col for col in columns.values() if col is not None}
     for row in table.rows:
         cells = {name: values.clean(table.cell(row, col)) for name, col in columns.items()}
-        draft.doc.use(row.line)
         title = cells.pop("title")
         if title is None:
             if any(cells[name] for name in ("owner", "due", "ticket")):
-                draft.doc.used.discard(row.line)
                 draft.note(row.line, "action item without an action; kept in the body")
+            elif values.has_placeholder(table.cell(row, columns["title"])):
+                draft.doc.unfilled.add(row.line)  # `| {action_2} | {owner} | ... | High |`
+            else:
+                draft.doc.use(row.line)
             continue
-        found.append(action_item(title, kind, cells))
+        if not keep_extra_cells(draft, table, row, mapped, "an action item"):
+            draft.doc.use(row.line)
+        found.append(action_item(draft, row.line, title, kind, cells))
     return found
 
 
-def action_item(title: str, kind: str | None, cells: dict[str, str | None]) -> dict[str, Any]:
+def keep_extra_cells(draft: Draft, table: Table, row: Row, mapped: set[int], what: str) -> bool:
+    """Whether `row` has a value in a column with no place in `what`; if so the caller
+    keeps the row in the body (its table's header goes with it) and a note, once a table,
+    names the column."""
+    extra = [
+        title
+        for index, title in enumerate(table.header)
+        if index not in mapped and key(title) and values.clean(table.cell(row, index))
+    ]
+    if extra and (table.lines[0], "columns") not in draft.noted_tables:
+        draft.noted_tables.add((table.lines[0], "columns"))
+        names = ", ".join(repr(title) for title in extra)
+        draft.note(
+            row.line,
+            f"{names} has no place in {what}; the rows with a value there are kept in the "
+            "body as well",
+        )
+    return bool(extra)
+
+
+def action_item(
+    draft: Draft, line: int, title: str, kind: str | None, cells: dict[str, str | None]
+) -> dict[str, Any]:
     item: dict[str, Any] = {"title": values.one_line(title)}
     if kind:
         item["type"] = kind
@@ -262,6 +336,11 @@ def action_item(title: str, kind: str | None, cells: dict[str, str | None]) -> d
     if due:
         day = values.parse_day(due)
         item["due"] = day.isoformat() if day else due
+        if day is None and values.ambiguous_day(due):
+            draft.note(
+                line,
+                f"due {values.day_problem(due)}; written as found for you to correct (YYYY-MM-DD)",
+            )
     if cells.get("priority"):
         item["priority"] = values.priority(cells["priority"] or "")
     if cells.get("status"):
@@ -271,22 +350,69 @@ def action_item(title: str, kind: str | None, cells: dict[str, str | None]) -> d
     return item
 
 
+def action_list(
+    draft: Draft, items: list[Item], kind: str, horizon: str | None = None
+) -> list[dict[str, Any]]:
+    """Action items written as a list: `- [ ] Add a canary stage (owner: ana, due:
+    2026-04-15, priority: high)`. A checked box is done and an empty one open; a plain
+    bullet says neither, so its status is left for the author."""
+    found: list[dict[str, Any]] = []
+    for item in items:
+        text = values.clean(item.text)
+        if text is None:
+            if not values.has_placeholder(item.text):
+                draft.doc.use(item.lines)  # `N/A`, `-`: nothing to do
+            continue
+        title, pairs = inline_pairs(text)
+        if item.checked is not None:
+            pairs.setdefault("status", "done" if item.checked else "open")
+        action = action_item(draft, item.lines[0], title, kind, pairs)
+        if horizon:
+            action["horizon"] = horizon
+        if "status" not in action:
+            draft.missing.append(
+                f"action_items[{_next_index(draft) + len(found)}].status (a plain bullet: "
+                "no [ ] or [x] to say whether it is done)"
+            )
+        found.append(action)
+        draft.doc.use(item.lines)
+    return found
+
+
+def _next_index(draft: Draft) -> int:
+    existing = draft.data.get("action_items")
+    return len(existing) if isinstance(existing, list) else 0
+
+
 def inline_pairs(text: str) -> tuple[str, dict[str, str | None]]:
     """`Add a canary stage (owner: ana, due: 2026-04-15, priority: high)` -> the title
-    and its pairs; text without such a trailing group comes back unchanged."""
-    match = _INLINE_PAIRS.search(text)
-    if not match:
+    and its pairs; text without such a trailing group comes back unchanged. A value may
+    hold brackets of its own: `(owner: Ana Silva (SRE), due: TBD)`."""
+    start = _trailing_group(text)
+    if start is None:
         return text, {}
     pairs: dict[str, str | None] = {}
     names = "|".join(_INLINE_KEYS)
-    for part in re.split(
-        rf"\s*[,;]\s*(?=(?:{names})\s*:)", match.group("pairs").strip(), flags=re.I
-    ):
+    inside = text[start + 1 : text.rstrip().rindex(")")].strip()
+    for part in re.split(rf"\s*[,;]\s*(?=(?:{names})\s*:)", inside, flags=re.I):
         name, colon, value = part.partition(":")
         if not colon or key(name) not in _INLINE_KEYS:
             return text, {}
         pairs[key(name)] = values.clean(value)
-    return text[: match.start()].strip(), pairs
+    return text[:start].strip(), pairs
+
+
+def _trailing_group(text: str) -> int | None:
+    """Where the bracketed group that ends `text` opens, brackets inside it matched."""
+    stripped = text.rstrip()
+    if not stripped.endswith(")"):
+        return None
+    depth = 0
+    for index in range(len(stripped) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(stripped[index], 0)
+        if depth == 0:
+            return index
+    return None
 
 
 # --- links

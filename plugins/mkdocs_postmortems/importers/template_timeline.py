@@ -12,20 +12,27 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from mkdocs_postmortems.importers import template_parts as parts
 from mkdocs_postmortems.importers import values
 from mkdocs_postmortems.importers.markdown_sections import Document, Field, Section, Table, key
 from mkdocs_postmortems.importers.template_parts import Draft
 
 _STARTED = re.compile(
-    r"\b(incident|outage|issue|impact|problem|errors?|degradation|failures?)\b.*"
-    r"\b(start(s|ed)?|beg[ai]ns?|began|begun)\b|^(start|onset)\b",
+    r"\b(incident|outage|issue|impact|problem|errors?|degradation|failures?|reports?"
+    r"|complaints?)\b.*\b(start(s|ed)?|beg[ai]ns?|began|begun)\b|^(start|onset)\b",
     re.IGNORECASE,
 )
 _DETECTED = re.compile(
-    r"\b(detect(s|ed|ion)?|alerted|paged|pages|noticed|spotted)\b"
-    r"|\balerts?\b.*\b(fire[sd]?|trigger(s|ed)?)\b|^\W*(alert|page)s?\b",
+    r"\b(detect(s|ed|ion)?|alerted|paged|pages|noticed|spotted|reported)\b"
+    r"|\b(alerts?|alarms?|pagerduty|opsgenie|pager)\b"
+    r"|\b(customers?|users?|support|clients?)\b.*\breports?\b|^\W*pages?\b",
     re.IGNORECASE,
 )
+"""A row that says the incident was noticed: detected, an alert or page, a report."""
+_UTC_CELL = re.compile(r"(\butc|\bgmt|\dz)\s*\)?$", re.IGNORECASE)
+_UTC_HEADER = re.compile(r"\b(utc|gmt|z|zulu)\b", re.IGNORECASE)
+_OFFSET = re.compile(r"(?:utc|gmt)?\s*[+\u2212-]\s*(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
+_ZONE_NAME = re.compile(r"[A-Za-z]{2,5}|local(?: time)?|[A-Za-z]+/[A-Za-z_]+", re.IGNORECASE)
 _MITIGATED = re.compile(r"\bmitigat(ed|es|ion)\b", re.IGNORECASE)
 _RESOLVED = re.compile(r"\bresolved\b", re.IGNORECASE)
 
@@ -55,11 +62,15 @@ def timeline(
     date (or a date the row gives); a time earlier than the row before is the next day."""
     if table is None:
         return []
-    time_col = table.column("time", "when")
+    time_col = table.column("time", "when", "timestamp")
     event_col = table.column("event", "description", "what")
     who_col = table.column("who", "owner", "actor")
     time_col = 0 if time_col is None else time_col
     event_col = 1 if event_col is None else event_col
+    mapped = {time_col, event_col} | ({who_col} if who_col is not None else set())
+    header = table.header[time_col] if time_col < len(table.header) else ""
+    zone = _zone(header)
+    unzoned = not zone and not _UTC_HEADER.search(header)
     current, previous = day, None
     moments: list[Moment] = []
     entries: list[dict[str, Any]] = []
@@ -85,6 +96,22 @@ def timeline(
             )
             continue
         row_day, clock = parsed
+        if zone and not isinstance(clock, dt.datetime):
+            if (table.lines[0], "zone") not in draft.noted_tables:
+                draft.noted_tables.add((table.lines[0], "zone"))
+                draft.note(
+                    row.line,
+                    f"timeline: the times are in {zone!r}, not UTC; rows without an offset "
+                    "are kept in the body (write them in UTC, or as 2026-03-14T09:05:00-08:00)",
+                )
+            continue
+        if unzoned and not isinstance(clock, dt.datetime) and not _UTC_CELL.search(time_text):
+            unzoned = False
+            draft.note(
+                table.lines[0],
+                f"timeline: the column {header!r} names no time zone; its times are taken as "
+                "UTC, as the template's Time (UTC) column",
+            )
         if isinstance(clock, dt.datetime):
             moment = clock.astimezone(dt.UTC)
         elif row_day is not None:
@@ -112,10 +139,24 @@ def timeline(
             entry["who"] = who
         entries.append(entry)
         moments.append(Moment(moment, event, row.line, fixed))
-        draft.doc.use(row.line)
+        if not parts.keep_extra_cells(draft, table, row, mapped, "a timeline entry"):
+            draft.doc.use(row.line)
     if entries:
         draft.put("timeline", entries)
     return moments
+
+
+def _zone(header: str) -> str:
+    """The zone other than UTC a `Time (PST)` or `Time (UTC+1)` header names; "" for UTC
+    (`Time (UTC, 24h)`) or when the aside names no zone (`Time (24h)`)."""
+    aside = re.search(r"\(([^)]*)\)", header)
+    words = aside.group(1).strip() if aside else ""
+    offset = _OFFSET.fullmatch(words)
+    if offset:
+        return "" if not int(offset.group(1)) and not int(offset.group(2) or 0) else words
+    if not words or _UTC_HEADER.search(words):
+        return ""
+    return words if _ZONE_NAME.fullmatch(words) else ""
 
 
 def _fill(cell: str, substitutions: dict[str, str]) -> str | None:
@@ -129,8 +170,8 @@ def _fill(cell: str, substitutions: dict[str, str]) -> str | None:
 def milestones(draft: Draft, moments: list[Moment]) -> None:
     """started/detected/mitigated/resolved from the rows that say so; the first row is the
     start unless it is the detection itself (then when it started is not known)."""
-    detected = next((m for m in moments if _DETECTED.search(m.event)), None)
     started = next((m for m in moments if _STARTED.search(m.event)), None)
+    detected = next((m for m in moments if m is not started and _DETECTED.search(m.event)), None)
     if started is None and moments and moments[0] is not detected:
         started = moments[0]
     mitigated = next((m for m in moments if _MITIGATED.search(m.event)), None)

@@ -19,24 +19,47 @@ _EMPTY_WORDS = frozenset({"", "-", "--", "\u2013", "\u2014", "n/a", "na", "tbd",
 _EMPHASIS = re.compile(r"^(\*\*|__|\*|_|`)(.+)\1$")
 _ID = re.compile(ID_PATTERN)
 
-PRIORITIES = {"high": "high", "medium": "medium", "med": "medium", "low": "low"}
+PRIORITIES = {
+    "high": "high",
+    "h": "high",
+    "medium": "medium",
+    "med": "medium",
+    "m": "medium",
+    "low": "low",
+    "l": "low",
+}
+"""Only the words that can mean one level: `P1`, `Urgent` or `Critical` could be high or
+above it, so they are passed on for validation to name."""
 STATUSES = {
     "not started": "open",
     "to do": "open",
     "todo": "open",
     "open": "open",
+    "backlog": "open",
+    "planned": "open",
     "in progress": "in-progress",
     "in-progress": "in-progress",
     "started": "in-progress",
+    "wip": "in-progress",
+    "doing": "in-progress",
+    "ongoing": "in-progress",
     "done": "done",
     "complete": "done",
     "completed": "done",
+    "finished": "done",
+    "fixed": "done",
+    "resolved": "done",
     "won't do": "wont-do",
     "wont do": "wont-do",
     "wont-do": "wont-do",
+    "won't fix": "wont-do",
+    "wont fix": "wont-do",
+    "not doing": "wont-do",
     "cancelled": "wont-do",
     "canceled": "wont-do",
 }
+"""`Blocked` (not started, or stuck half way?) and `Closed` (done, or dropped?) are not here:
+they are passed on for validation to name."""
 
 
 def has_placeholder(text: str) -> bool:
@@ -76,6 +99,18 @@ _MONTH_FORMATS = (
     "%d %b, %Y",
 )
 _WEEKDAY = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.IGNORECASE)
+
+
+def ambiguous_day(text: str) -> bool:
+    """`03/04/2026` or `3.4.26`: day and month in an order the text does not say."""
+    return re.fullmatch(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}", text.strip()) is not None
+
+
+def day_problem(text: str) -> str:
+    """Why `text` is not read as a date, in words for a note."""
+    if ambiguous_day(text):
+        return f"{text.strip()!r} could be day/month or month/day"
+    return f"could not read {text.strip()!r} as a date"
 
 
 def parse_day(text: str) -> dt.date | None:
@@ -195,6 +230,16 @@ def parse_usd(text: str) -> int | float | None:
     return float(whole + cents) if cents else int(whole)
 
 
+_NO_AMOUNT = frozenset({"none", "nil", "zero", "no impact", "no revenue impact"})
+
+
+def parse_revenue(text: str) -> int | float | None:
+    """A dollar amount (`parse_usd`), or 0 for `none`; None for anything else."""
+    if " ".join(text.strip().rstrip(".").casefold().split()) in _NO_AMOUNT:
+        return 0
+    return parse_usd(text)
+
+
 def parse_count(text: str) -> int | str:
     """`12,000` -> 12000; anything else (`about 4% of EU users`) stays text."""
     value = text.strip()
@@ -203,14 +248,23 @@ def parse_count(text: str) -> int | str:
     return value
 
 
+def _word(text: str) -> str:
+    """A cell's word without the decoration around it (`✅ Done`, `🔴 High`, `**WIP**`)."""
+    value = text.casefold().replace("\u2019", "'")
+    value = re.sub(r"^[^\w']+|[^\w']+$", "", value)
+    return " ".join(value.split())
+
+
 def priority(text: str) -> str:
-    """High/Medium/Low -> high/medium/low; other words pass through for validation to name."""
-    return PRIORITIES.get(text.strip().casefold(), text.strip())
+    """High/Medium/Low (or H/M/L) -> high/medium/low; other words pass through for
+    validation to name."""
+    return PRIORITIES.get(_word(text), text.strip())
 
 
 def status(text: str) -> str:
-    word = " ".join(text.strip().casefold().replace("\u2019", "'").split())
-    return STATUSES.get(word, text.strip())
+    """`Not Started`, `WIP`, `✅ Done`, `Won't fix` ... -> open/in-progress/done/wont-do;
+    other words pass through for validation to name."""
+    return STATUSES.get(_word(text), text.strip())
 
 
 def names(text: str) -> list[str]:
