@@ -67,11 +67,7 @@ def convert(name: str, text: str, taxonomy: Taxonomy) -> Imported:
     day = parts.date_field(draft, doc.field(head, "Date"), "date")
     _title(draft, tag)
     parts.names_field(draft, doc.field(head, "Author", "Authors"), "authors")
-    summary = doc.find(*parts.SUMMARY_HEADINGS)
-    if summary is not None:
-        text_value, _ = doc.text(summary)
-        if text_value:
-            draft.put("summary", text_value)  # kept in the body too: the page shows the body
+    parts.summary_field(draft)
     table = times.first_table(doc, doc.find("Timeline"))
     moments = times.timeline(
         draft, table, day, fixed_events=FIXED_EVENTS, substitutions={"TAG": tag} if tag else {}

@@ -61,11 +61,7 @@ def convert(name: str, text: str, taxonomy: Taxonomy) -> Imported:
     day = parts.date_field(draft, doc.field(head, "Date"), "date")
     parts.severity_field(draft, doc.field(head, "Severity"))
     parts.names_field(draft, doc.field(head, "Author", "Authors"), "authors")
-    summary = doc.find(*parts.SUMMARY_HEADINGS)
-    if summary is not None:
-        text_value, _ = doc.text(summary)
-        if text_value:
-            draft.put("summary", text_value)  # kept in the body too: the page shows the body
+    parts.summary_field(draft)
     durations = [f for f in [doc.field(head, "Duration")] if f is not None]
     impact = doc.find("Impact")
     if impact is not None:

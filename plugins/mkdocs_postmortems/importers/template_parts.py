@@ -171,6 +171,16 @@ def _first_word(text: str) -> tuple[str, str]:
 
 SUMMARY_HEADINGS = ("Executive Summary", "Summary", "TL;DR")
 
+
+def summary_field(draft: Draft) -> None:
+    """The summary section's text; it stays in the body too, since the page shows the body."""
+    section = draft.doc.find(*SUMMARY_HEADINGS)
+    if section is not None:
+        text, _ = draft.doc.text(section)
+        if text:
+            draft.put("summary", text)
+
+
 IMPACT_LABELS = (
     "Users affected",
     "Duration",
