@@ -167,7 +167,7 @@ def test_related_reads_a_bounded_number_of_candidates(fixture_taxonomy: Taxonomy
 
 def test_csv_guards_cells_a_spreadsheet_would_run(fixture_taxonomy: Taxonomy) -> None:
     catalog = _catalog(fixture_taxonomy, "every-field.md")
-    rows = list(csv.DictReader(io.StringIO(exports.to_csv(catalog))))
+    rows = list(csv.DictReader(io.StringIO(exports.to_csv(exports.records(catalog)))))
     assert len(rows) == 1
     assert all(not value.startswith(("=", "+", "@")) for value in rows[0].values())
     assert exports._cell("=HYPERLINK()") == "'=HYPERLINK()"
@@ -176,8 +176,9 @@ def test_csv_guards_cells_a_spreadsheet_would_run(fixture_taxonomy: Taxonomy) ->
 
 def test_json_and_csv_hold_the_same_records(fixture_taxonomy: Taxonomy) -> None:
     catalog = _catalog(fixture_taxonomy, "every-field.md", "hotfix.md", "offsets.md")
-    data = json.loads(exports.to_json(catalog))
-    rows = list(csv.DictReader(io.StringIO(exports.to_csv(catalog))))
+    records = exports.records(catalog)
+    data = json.loads(exports.to_json(catalog, records))
+    rows = list(csv.DictReader(io.StringIO(exports.to_csv(records))))
     assert [r["id"] for r in data["postmortems"]] == [r["id"] for r in rows]
     for record, row in zip(data["postmortems"], rows, strict=True):
         for name in exports.COMPUTED:
@@ -209,7 +210,8 @@ def test_golden_pages(fixture_taxonomy: Taxonomy) -> None:
         [FIXTURES / "valid" / n for n in ("every-field.md", "hotfix.md", "offsets.md")],
         fixture_taxonomy,
     )
-    site = site_build.generate(corpus.entries, fixture_taxonomy, AS_OF, root=HERE.parent)
+    catalog = catalog_module.build(corpus.entries, fixture_taxonomy, AS_OF, root=HERE.parent)
+    site = site_build.generate(catalog)
     by_uri = {page.src_uri: page for page in site.pages}
     every = next(p for p in site.pages if p.src_uri.startswith("postmortems/every-field"))
     _golden("postmortem-every-field.txt", _dump(every))

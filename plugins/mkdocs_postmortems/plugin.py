@@ -25,6 +25,7 @@ from mkdocs_postmortems import metrics, sanitize
 from mkdocs_postmortems import taxonomy as taxonomy_module
 from mkdocs_postmortems.corpus import Corpus, load_corpus
 from mkdocs_postmortems.pages import build as site_module
+from mkdocs_postmortems.pages import catalog as catalog_module
 from mkdocs_postmortems.pages.common import SLOT, Page
 from mkdocs_postmortems.pages.html import esc
 from mkdocs_postmortems.pages.listings import home_block
@@ -95,7 +96,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             # Errors are warnings to MkDocs, so that --strict fails on them.
             (log.warning if diagnostic.level == "error" else log.info)(str(diagnostic))
         include_drafts = self.config.include_drafts or self.command == "serve"
-        self.site = site_module.generate(
+        catalog = catalog_module.build(
             self.corpus.entries,
             taxonomy,
             self.as_of,
@@ -103,6 +104,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             root=root,
             use_directory_urls=config.use_directory_urls,
         )
+        self.site = site_module.generate(catalog)
         for diagnostic in self.site.problems:
             log.warning(str(diagnostic))
         self.pages = {}

@@ -38,8 +38,12 @@ def record(catalog: Catalog, item: Published) -> dict[str, Any]:
     return data
 
 
-def to_json(catalog: Catalog) -> str:
-    records = [record(catalog, item) for item in catalog.items]
+def records(catalog: Catalog) -> list[dict[str, Any]]:
+    """Every published postmortem's record, built once for both the JSON and the CSV."""
+    return [record(catalog, item) for item in catalog.items]
+
+
+def to_json(catalog: Catalog, records: list[dict[str, Any]]) -> str:
     document = {"as_of": catalog.as_of.isoformat(), "count": len(records), "postmortems": records}
     return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
@@ -94,14 +98,14 @@ def _cell(value: Any) -> str:
     return text
 
 
-def to_csv(catalog: Catalog) -> str:
+def to_csv(records: list[dict[str, Any]]) -> str:
     columns = _columns()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
-    for item in catalog.items:
+    for data in records:
         flat: dict[str, Any] = {}
-        for key, value in record(catalog, item).items():
+        for key, value in data.items():
             _flat(key, value, flat)
         writer.writerow([_cell(flat.get(column)) for column in columns])
     return buffer.getvalue()
