@@ -49,6 +49,7 @@ def run_cli(cli_command: list[str], cli_env: dict[str, str]) -> RunCli:
             [*cli_command, *(str(a) for a in args)],
             cwd=cwd,
             env=cli_env,
+            stdin=subprocess.DEVNULL,  # never a terminal: no command may stop to ask
             capture_output=True,
             text=True,
             encoding="utf-8",

@@ -85,25 +85,9 @@ def kb(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def run_new(cli_command: list[str], cli_env: dict[str, str]) -> RunNew:
+def run_new(run_cli: RunNew) -> RunNew:
     """`postmortems ARGS...` with standard input closed (never a terminal)."""
-
-    def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(
-            [*cli_command, *args],
-            cwd=cwd,
-            env=cli_env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=60,
-            check=False,
-        )
-        assert "Traceback" not in result.stderr, result.stderr
-        return result
-
-    return run
+    return run_cli
 
 
 def test_new_then_validate_reports_only_what_is_left_to_fill_in(run_new: RunNew, kb: Path) -> None:

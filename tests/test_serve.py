@@ -20,16 +20,21 @@ def _free_port() -> int:
         return port
 
 
-def test_serve_shows_the_home_page() -> None:
-    port = _free_port()
-    server = subprocess.Popen(
+def _serve(project: Path, port: int) -> subprocess.Popen[str]:
+    """`mkdocs serve` of `project` on 127.0.0.1:`port`, its output collected for the end."""
+    return subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=ROOT,
+        cwd=project,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
+
+
+def test_serve_shows_the_home_page() -> None:
+    port = _free_port()
+    server = _serve(ROOT, port)
     try:
         deadline = time.monotonic() + 60
         page = ""
@@ -80,14 +85,7 @@ def test_serve_shows_drafts_and_rebuilds_when_a_postmortem_changes(tmp_path: Pat
     draft = next(p for p in project.rglob("*.md") if "status: draft" in p.read_text())
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=project,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    server = _serve(project, port)
     try:
         url = f"{base}/postmortems/{source.stem}/"
         assert "Cluster DNS" in _wait_for(url, "Cluster DNS", server, 90)
