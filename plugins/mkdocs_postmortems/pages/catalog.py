@@ -67,16 +67,17 @@ class Catalog:
     problems: list[Diagnostic] = field(default_factory=list)
     links: urls.Urls = field(default_factory=urls.Urls)
 
-    def related(self, item: Published) -> list[tuple[Published, list[str]]]:
-        """Postmortems sharing services or factors, most shared first; what they share."""
-        shared: dict[str, list[str]] = defaultdict(list)
+    def related(self, item: Published) -> list[tuple[Published, list[tuple[str, str]]]]:
+        """Postmortems sharing services or factors, most shared first; what they share, as
+        (kind, key) pairs."""
+        shared: dict[str, list[tuple[str, str]]] = defaultdict(list)
         found: dict[str, Published] = {}
         pm = item.postmortem
         for kind, keys in (("services", pm.services), ("factors", pm.contributing_factors)):
             for key in keys:
                 for other in self.by[kind].get(key, [])[:RELATED_SCAN]:
                     if other.stem != item.stem:
-                        shared[other.stem].append(key)
+                        shared[other.stem].append((kind, key))
                         found[other.stem] = other
         ranked = sorted(found.values(), key=lambda o: (-len(shared[o.stem]), o.sort_key()))
         return [(other, shared[other.stem]) for other in ranked[:RELATED_LIMIT]]

@@ -289,13 +289,7 @@ def _related(catalog: Catalog, item: Published) -> str | None:
     rows = []
     for other, shared in related:
         href = catalog.links.rel(item.src_uri, other.src_uri)
-        labels = ", ".join(
-            term_label(catalog, "factors", key)
-            if key in other.postmortem.contributing_factors
-            and key in item.postmortem.contributing_factors
-            else key
-            for key in shared
-        )
+        labels = ", ".join(term_label(catalog, kind, key) for kind, key in shared)
         rows.append(
             f'<li>{link(href, other.title)} <span class="pm-muted">{esc(other.id)} · '
             f"shares {esc(labels)}</span></li>"
