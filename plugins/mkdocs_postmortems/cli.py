@@ -141,6 +141,35 @@ def _parser() -> argparse.ArgumentParser:
         help="a value for a field the files leave out, e.g. status=draft, hotfix.tag=v4.1.2, "
         "services=checkout,payments-api (repeat it)",
     )
+    stats = commands.add_parser(
+        "stats",
+        help="figures of the knowledge base: severities, durations, factors, overdue items",
+        description="Compute the analytics the site publishes, over the valid non-draft "
+        "postmortems; errors in files are printed to stderr and make the exit code 1.",
+    )
+    stats.add_argument(
+        "dir",
+        nargs="?",
+        type=Path,
+        default=Path("postmortems"),
+        metavar="DIR",
+        help="the knowledge base folder (default: postmortems/)",
+    )
+    stats.add_argument(
+        "--taxonomy",
+        type=Path,
+        metavar="FILE",
+        help="taxonomy file (default: taxonomy.yml in DIR)",
+    )
+    stats.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="the day overdue is judged on (default: POSTMORTEMS_AS_OF, else the day of "
+        "SOURCE_DATE_EPOCH, else today in UTC)",
+    )
+    stats.add_argument(
+        "--json", action="store_true", help="print the figures as JSON, as /data/stats.json"
+    )
     return parser
 
 
@@ -246,9 +275,50 @@ def _import(args: argparse.Namespace) -> int:
     )
 
 
+def _stats(args: argparse.Namespace) -> int:
+    from mkdocs_postmortems import diagnostics as diag
+    from mkdocs_postmortems import metrics
+    from mkdocs_postmortems.analytics import frames, stats, text
+    from mkdocs_postmortems.corpus import load_corpus
+    from mkdocs_postmortems.taxonomy import TaxonomyError
+
+    try:
+        as_of = metrics.as_of_date(args.as_of)
+    except metrics.AsOfError as error:
+        print(f"postmortems stats: {error}".replace(" as_of:", " --as-of:"), file=sys.stderr)
+        return EXIT_INVALID
+    if not args.dir.is_dir():
+        print(f"postmortems stats: {args.dir}: expected a folder of postmortems", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        taxonomy = _load_taxonomy(args.taxonomy, [args.dir])
+    except TaxonomyError as error:
+        sys.stderr.write(diag.format_text(error.diagnostics))
+        return EXIT_INVALID
+    corpus = load_corpus([args.dir], taxonomy)
+    sys.stderr.write(diag.format_text(corpus.diagnostics))
+    figures = stats.stats(frames.build(corpus.entries, taxonomy, as_of))
+    sys.stdout.write(stats.to_json(figures) if args.json else text.summary(figures))
+    if not corpus.ok:
+        errors = sum(1 for d in corpus.diagnostics if d.level == "error")
+        print(
+            f"postmortems stats: {errors} error{'s' * (errors != 1)}; the figures leave out "
+            "the files with errors",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"validate": _validate, "schema": _schema, "new": _new, "import": _import}
+    handlers = {
+        "validate": _validate,
+        "schema": _schema,
+        "new": _new,
+        "import": _import,
+        "stats": _stats,
+    }
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

@@ -1,0 +1,42 @@
+"""Durations as distributions: n, median, p90 and the mean, never a bare mean.
+
+Incident durations are heavily skewed (most are short, a few last days), so the median
+and p90 describe them; the mean is kept only to sit beside the median.
+"""
+
+from __future__ import annotations
+
+from typing import SupportsFloat, TypedDict
+
+import pandas as pd
+
+DECIMALS = 1
+"""Minutes to one decimal: six seconds, finer than any incident timeline is written."""
+
+
+class Distribution(TypedDict):
+    n: int
+    median: float | None
+    p90: float | None
+    mean: float | None
+
+
+def distribution(values: pd.Series) -> Distribution:
+    """n, median, p90 (linear interpolation, pandas' default) and mean of the known values."""
+    known = values.dropna()
+    if known.empty:
+        return {"n": 0, "median": None, "p90": None, "mean": None}
+    return {
+        "n": int(known.size),
+        "median": _round(known.quantile(0.5)),
+        "p90": _round(known.quantile(0.9)),
+        "mean": _round(known.mean()),
+    }
+
+
+def _round(value: SupportsFloat) -> float:
+    return round(float(value), DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+SMALL_N = 5
+"""Below this many values a median or a percentile says little; pages warn about it."""
