@@ -1,0 +1,129 @@
+"""One quarter against the one before it: the figures of a quarterly trend report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from mkdocs_postmortems import metrics
+from mkdocs_postmortems.analytics import noise
+from mkdocs_postmortems.analytics.frames import Frames, severity_rank
+from mkdocs_postmortems.analytics.stats import by_severity
+from mkdocs_postmortems.analytics.summary import Distribution, distribution
+
+TOP_FACTORS = 5
+
+
+def bounds(quarter: str) -> tuple[dt.date, dt.date]:
+    """First and last day of `2026-Q1`."""
+    year, number = int(quarter[:4]), int(quarter[-1])
+    first = dt.date(year, 3 * number - 2, 1)
+    following = dt.date(year + (number == 4), (3 * number) % 12 + 1, 1)
+    return first, following - dt.timedelta(days=1)
+
+
+def previous(quarter: str) -> str:
+    year, number = int(quarter[:4]), int(quarter[-1])
+    return f"{year - 1}-Q4" if number == 1 else f"{year}-Q{number - 1}"
+
+
+@dataclass(frozen=True)
+class DurationChange:
+    current: Distribution
+    previous: Distribution
+    verdict: noise.Verdict
+
+
+@dataclass(frozen=True)
+class Report:
+    quarter: str
+    previous: str
+    first: dt.date
+    last: dt.date
+    judged_on: dt.date
+    """The quarter's last day, or as_of while the quarter is still running."""
+    ids: list[str]
+    count: int
+    previous_count: int
+    count_verdict: noise.Verdict
+    severities: dict[str, tuple[int, int]]
+    """Level -> (this quarter, previous quarter), most severe first."""
+    durations: dict[str, DurationChange]
+    top_factors: list[tuple[str, int]]
+    newly_recurring: list[str]
+    """Factors named by a second postmortem for the first time this quarter."""
+    items_opened: int
+    items_done: int
+    items_wont_do: int
+    overdue_at_end: pd.DataFrame = field(repr=False)
+    """Items of this and earlier quarters, open or in progress today and due before the
+    quarter's end: open items then, as far as the files can tell."""
+
+    @property
+    def complete(self) -> bool:
+        return self.judged_on == self.last
+
+
+def quarters(frames: Frames) -> list[str]:
+    """Quarters with postmortems, oldest first."""
+    return sorted(str(q) for q in frames.incidents["quarter"].dropna().unique())
+
+
+def report(frames: Frames, quarter: str) -> Report:
+    incidents = frames.incidents
+    now = incidents[incidents["quarter"] == quarter]
+    before_quarter = previous(quarter)
+    then = incidents[incidents["quarter"] == before_quarter]
+    first, last = bounds(quarter)
+    judged_on = min(last, frames.as_of)
+    levels = {**by_severity(frames, then), **by_severity(frames, now)}
+    order = sorted(levels, key=lambda level: severity_rank(frames.taxonomy, level))
+    current_levels, previous_levels = by_severity(frames, now), by_severity(frames, then)
+    durations = {
+        name: DurationChange(
+            distribution(now[name]),
+            distribution(then[name]),
+            noise.durations(list(now[name].dropna()), list(then[name].dropna())),
+        )
+        for name in metrics.DURATIONS
+    }
+    named = frames.factors.dropna(subset=["quarter"])
+    here = named[named["quarter"] == quarter]["factor"].value_counts()
+    top = sorted(((str(k), int(v)) for k, v in here.items()), key=lambda kv: (-kv[1], kv[0]))
+    through = named[named["quarter"] <= quarter]["factor"].value_counts()
+    earlier = named[named["quarter"] < quarter]["factor"].value_counts()
+    newly = sorted(
+        str(key) for key, total in through.items() if total >= 2 and int(earlier.get(key, 0)) < 2
+    )
+    items = frames.items
+    opened = items[items["quarter"] == quarter]
+    active = items["status"].isin(["open", "in-progress"])
+    due_before = items["due"].map(lambda due: due is not None and due < judged_on)
+    overdue = items[active & due_before & (items["quarter"] <= quarter)].copy()
+    overdue["days_at_end"] = overdue["due"].map(lambda due: (judged_on - due).days)
+    overdue = overdue.sort_values(
+        ["days_at_end", "postmortem", "title"], ascending=[False, True, True], kind="stable"
+    )
+    return Report(
+        quarter=quarter,
+        previous=before_quarter,
+        first=first,
+        last=last,
+        judged_on=judged_on,
+        ids=[str(i) for i in now["id"]],
+        count=len(now),
+        previous_count=len(then),
+        count_verdict=noise.counts(len(now), len(then)),
+        severities={
+            level: (current_levels.get(level, 0), previous_levels.get(level, 0)) for level in order
+        },
+        durations=durations,
+        top_factors=top[:TOP_FACTORS],
+        newly_recurring=newly,
+        items_opened=len(opened),
+        items_done=int((opened["status"] == "done").sum()),
+        items_wont_do=int((opened["status"] == "wont-do").sum()),
+        overdue_at_end=overdue,
+    )
