@@ -19,6 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mkdocs_postmortems import metrics, taxonomy
+from mkdocs_postmortems.analytics import frames
 from mkdocs_postmortems.corpus import load_corpus
 from mkdocs_postmortems.pages import build as site_build
 from mkdocs_postmortems.pages import catalog as catalog_module
@@ -211,7 +212,7 @@ def test_golden_pages(fixture_taxonomy: Taxonomy) -> None:
         fixture_taxonomy,
     )
     catalog = catalog_module.build(corpus.entries, fixture_taxonomy, AS_OF, root=HERE.parent)
-    site = site_build.generate(catalog)
+    site = site_build.generate(catalog, frames.build(corpus.entries, fixture_taxonomy, AS_OF))
     by_uri = {page.src_uri: page for page in site.pages}
     every = next(p for p in site.pages if p.src_uri.startswith("postmortems/every-field"))
     _golden("postmortem-every-field.txt", _dump(every))

@@ -23,6 +23,7 @@ from mkdocs.structure.pages import Page as MkDocsPage
 
 from mkdocs_postmortems import metrics, sanitize
 from mkdocs_postmortems import taxonomy as taxonomy_module
+from mkdocs_postmortems.analytics import frames as analytics_frames
 from mkdocs_postmortems.corpus import Corpus, load_corpus
 from mkdocs_postmortems.pages import build as site_module
 from mkdocs_postmortems.pages import catalog as catalog_module
@@ -104,7 +105,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             root=root,
             use_directory_urls=config.use_directory_urls,
         )
-        self.site = site_module.generate(catalog)
+        self.site = site_module.generate(
+            catalog, analytics_frames.build(self.corpus.entries, taxonomy, self.as_of)
+        )
         for diagnostic in self.site.problems:
             log.warning(str(diagnostic))
         self.pages = {}

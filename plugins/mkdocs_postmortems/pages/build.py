@@ -6,10 +6,13 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from mkdocs_postmortems import colours
+from mkdocs_postmortems.analytics import stats
+from mkdocs_postmortems.analytics.frames import Frames
 from mkdocs_postmortems.diagnostics import Diagnostic
-from mkdocs_postmortems.pages import exports, listings, postmortem, urls
+from mkdocs_postmortems.pages import analytics, exports, listings, postmortem, reports, urls
 from mkdocs_postmortems.pages.catalog import Catalog
 from mkdocs_postmortems.pages.common import Page
+from mkdocs_postmortems.pages.context import Context
 
 ASSETS = ("postmortems.css", "browse.js")
 ASSET_DIR = "assets/postmortems"
@@ -31,8 +34,9 @@ def asset(name: str) -> bytes:
     return resources.files("mkdocs_postmortems").joinpath("assets", name).read_bytes()
 
 
-def generate(catalog: Catalog) -> Site:
-    """Every page and file of the site, from the catalog (`catalog.build`) of the corpus."""
+def generate(catalog: Catalog, frames: Frames) -> Site:
+    """Every page and file of the site, from the catalog (`catalog.build`) of the corpus
+    and its analytics tables (`analytics.frames.build`, drafts always left out)."""
     site = Site(catalog)
     site.pages.extend(postmortem.page(catalog, item) for item in catalog.items)
     site.pages.append(listings.browse(catalog))
@@ -41,6 +45,11 @@ def generate(catalog: Catalog) -> Site:
         site.pages.extend(
             listings.term_page(catalog, kind, key) for key in listings.terms(catalog, kind)
         )
+    figures = stats.stats(frames)
+    context = Context(catalog, frames, figures, files=site.files)
+    site.pages.extend(analytics.pages(context))
+    site.pages.extend(reports.pages(context))
+    site.files[stats.JSON_PATH] = stats.to_json(figures).encode()
     records = exports.records(catalog)
     site.files[exports.JSON_PATH] = exports.to_json(catalog, records).encode()
     site.files[exports.CSV_PATH] = exports.to_csv(records).encode()

@@ -49,3 +49,17 @@ class Urls:
         if target.endswith("/") or target == "":
             relative = "./" if relative == "." else relative + "/"
         return relative
+
+
+ANALYTICS = "analytics/index.md"
+ANALYTICS_PAGES = {
+    "severity": "analytics/severity.md",
+    "durations": "analytics/durations.md",
+    "factors": "analytics/factors.md",
+    "action-items": "analytics/action-items.md",
+}
+REPORTS = "reports/index.md"
+
+
+def report(quarter: str) -> str:
+    return f"reports/{quarter}.md"

@@ -1,0 +1,281 @@
+"""Quarterly trend reports: each quarter against the one before, written to be printed
+and handed on, with the honest verdict on whether a change is more than noise."""
+
+from __future__ import annotations
+
+from mkdocs_postmortems import charts, metrics
+from mkdocs_postmortems.analytics import quarters as quarter_figures
+from mkdocs_postmortems.analytics.quarters import Report
+from mkdocs_postmortems.pages import urls
+from mkdocs_postmortems.pages.common import Page, day, severity_badge, summary_list, term_label
+from mkdocs_postmortems.pages.context import Context
+from mkdocs_postmortems.pages.figures import figure, minutes_cell, severity_colour, small_n
+from mkdocs_postmortems.pages.html import esc, link, table
+
+DURATION_LABELS = {
+    "time_to_detect": "Time to detect",
+    "time_to_mitigate": "Time to mitigate",
+    "time_to_resolve": "Time to resolve",
+}
+
+
+def _change(current: int, previous: int) -> str:
+    delta = current - previous
+    return "no change" if delta == 0 else f"{delta:+d}"
+
+
+def _count_sentence(report: Report) -> str:
+    n, before = report.count, report.previous_count
+    direction = (
+        f"up from {before}"
+        if n > before
+        else f"down from {before}"
+        if n < before
+        else f"the same as the {before}"
+    )
+    noun = "postmortem" if n == 1 else "postmortems"
+    return (
+        f"<p><strong>{n} {noun}</strong>, {direction} in {esc(report.previous)}. "
+        f"Is that a change? {esc(report.count_verdict.text.capitalize())}.</p>"
+    )
+
+
+def _duration_rows(report: Report) -> list[list[str]]:
+    rows = []
+    for name, label in DURATION_LABELS.items():
+        change = report.durations[name]
+        now, then = change.current, change.previous
+        if now["median"] is not None and then["median"] is not None:
+            delta = now["median"] - then["median"]
+            moved = (
+                "no change"
+                if delta == 0
+                else ("+" if delta > 0 else "-") + metrics.format_minutes(abs(delta))
+            )
+        else:
+            moved = "\u2013"
+        rows.append(
+            [
+                esc(label),
+                f"{minutes_cell(now['median'])} (p90 {minutes_cell(now['p90'])}, n = {now['n']}) "
+                + small_n(now["n"]),
+                f"{minutes_cell(then['median'])} (p90 {minutes_cell(then['p90'])}, "
+                f"n = {then['n']})",
+                esc(moved),
+                esc(change.verdict.text),
+            ]
+        )
+    return rows
+
+
+def page(ctx: Context, report: Report) -> Page:
+    here = urls.report(report.quarter)
+    catalog = ctx.catalog
+    title = f"{report.quarter} trend report"
+    result = Page(src_uri=here, title=title, hide=["navigation"])
+    period = (
+        f"{day(report.first)} to {day(report.last)}"
+        if report.complete
+        else f"{day(report.first)} to {day(report.judged_on)}: the quarter is not over, "
+        "so its figures are partial"
+    )
+    levels = list(report.severities)
+    severity_rows = [
+        [
+            severity_badge(catalog, level),
+            str(now),
+            str(then),
+            esc(_change(now, then)),
+        ]
+        for level, (now, then) in report.severities.items()
+    ]
+    severity_html = figure(
+        catalog,
+        ctx.files,
+        here,
+        f"reports/{report.quarter}-severity.svg",
+        charts.stacked_bars(
+            [report.previous, report.quarter],
+            [
+                (
+                    term_label(catalog, "severity", level),
+                    [report.severities[level][1], report.severities[level][0]],
+                    severity_colour(catalog, level),
+                )
+                for level in levels
+            ],
+            ylabel="Postmortems",
+        ),
+        alt=f"Stacked bars of postmortems by severity in {report.previous} and "
+        f"{report.quarter}; the table beside it gives every count.",
+        caption=f"Postmortems by severity, {report.previous} and {report.quarter}.",
+        numbers=table(
+            ["Severity", esc(report.quarter), esc(report.previous), "Change"],
+            severity_rows,
+            "pm-numbers",
+        ),
+    )
+    incidents = ctx.frames.incidents
+    resolve = [
+        (
+            quarter,
+            [
+                float(v)
+                for v in incidents[incidents["quarter"] == quarter]["time_to_resolve"].dropna()
+            ],
+        )
+        for quarter in (report.quarter, report.previous)
+    ]
+    durations_html = figure(
+        catalog,
+        ctx.files,
+        here,
+        f"reports/{report.quarter}-time-to-resolve.svg",
+        charts.distributions(
+            [(quarter, values, "#1864ab") for quarter, values in resolve],
+            xlabel="Time to resolve (log scale)",
+        ),
+        alt=f"Box and strip plot of time to resolve in {report.quarter} and "
+        f"{report.previous}; the table beside it gives medians, p90 and n for detect, "
+        "mitigate and resolve.",
+        caption="Time to resolve, this quarter against the one before; every dot is one "
+        "postmortem.",
+        numbers=table(
+            ["", esc(report.quarter), esc(report.previous), "Median change", "Verdict"],
+            _duration_rows(report),
+            "pm-numbers",
+        ),
+    )
+
+    def factor_link(key: str) -> str:
+        return link(
+            catalog.links.rel(here, urls.term("factors", key)), term_label(catalog, "factors", key)
+        )
+
+    top = (
+        "<ol>"
+        + "".join(
+            f"<li>{factor_link(k)}: {n} postmortem{'s' * (n != 1)}</li>"
+            for k, n in report.top_factors
+        )
+        + "</ol>"
+        if report.top_factors
+        else '<p class="pm-empty">No contributing factor named this quarter.</p>'
+    )
+    newly = (
+        "<p>Newly recurring (named by a second postmortem for the first time): "
+        + ", ".join(factor_link(k) for k in report.newly_recurring)
+        + ".</p>"
+        if report.newly_recurring
+        else "<p>No factor became recurring this quarter.</p>"
+    )
+    still_open = report.items_opened - report.items_done - report.items_wont_do
+    overdue_rows = [
+        [
+            ctx.postmortem(here, row["path"], row["postmortem"]),
+            esc(row["title"]),
+            esc(row["owner"] or "\u2013"),
+            day(row["due"]),
+            f"{int(row['days_at_end'])} days",
+            esc(row["status"]),
+        ]
+        for row in report.overdue_at_end.to_dict("records")
+    ]
+    overdue_html = (
+        table(
+            ["Postmortem", "Action item", "Owner", "Due", "Overdue by then", "Status today"],
+            overdue_rows,
+        )
+        if overdue_rows
+        else '<p class="pm-empty">None.</p>'
+    )
+    items_html = (
+        f"<p>Opened this quarter (the action items of its postmortems): "
+        f"<strong>{report.items_opened}</strong>. Of them, as of {day(catalog.as_of)}: "
+        f"{report.items_done} done, {report.items_wont_do} won't do, {still_open} still open "
+        "or in progress.</p>\n"
+        f"<p>Overdue at the quarter's end ({day(report.judged_on)}): "
+        f"<strong>{len(overdue_rows)}</strong> items of this or earlier quarters, due before "
+        "that day and still open or in progress today. Items closed since are not counted: "
+        "the files record no closing date.</p>\n" + overdue_html
+    )
+    own = [
+        item for item in (ctx.by_path.get(path) for path in _paths(ctx, report)) if item is not None
+    ]
+    own.sort(key=lambda item: item.sort_key())
+    html = (
+        f'<h1 id="report">{esc(title)}</h1>\n'
+        f'<p class="pm-muted">{period}. Quarters are those of <code>started_at</code> in UTC; '
+        f"drafts are left out. {link(catalog.links.rel(here, urls.REPORTS), 'All reports')}.</p>\n"
+        '<h2 id="postmortems">Postmortems and severities</h2>\n'
+        + _count_sentence(report)
+        + severity_html
+        + '\n<h2 id="durations">Durations</h2>\n'
+        + durations_html
+        + '\n<h2 id="factors">Contributing factors</h2>\n<p>Most named this quarter:</p>\n'
+        + top
+        + newly
+        + '\n<h2 id="action-items">Action items</h2>\n'
+        + items_html
+        + f'\n<h2 id="this-quarter">The quarter\'s postmortems ({report.count})</h2>\n'
+        + '<div class="pm-report-postmortems">'
+        + summary_list(catalog, here, own)
+        + "</div>"
+    )
+    result.markdown = result.slot("report", html)
+    return result
+
+
+def _paths(ctx: Context, report: Report) -> list[str]:
+    rows = ctx.frames.incidents[ctx.frames.incidents["quarter"] == report.quarter]
+    return [str(path) for path in rows["path"]]
+
+
+def index(ctx: Context, reports: list[Report]) -> Page:
+    here = urls.REPORTS
+    result = Page(src_uri=here, title="Quarterly reports", in_nav=True)
+    catalog = ctx.catalog
+    rows = []
+    for report in reversed(reports):
+        resolve = report.durations["time_to_resolve"].current
+        rows.append(
+            [
+                link(catalog.links.rel(here, urls.report(report.quarter)), report.quarter),
+                str(report.count),
+                " ".join(
+                    f"{severity_badge(catalog, level)}&nbsp;{now}"
+                    for level, (now, _) in report.severities.items()
+                    if now
+                ),
+                f"{minutes_cell(resolve['median'])} (n = {resolve['n']})",
+                str(len(report.overdue_at_end)),
+            ]
+        )
+    html = (
+        '<h1 id="reports">Quarterly reports</h1>\n'
+        "<p>One report per quarter with postmortems, newest first: the quarter against the "
+        "one before, with a plain verdict on whether each change is more than chance. They "
+        "print cleanly, without the site's navigation.</p>\n"
+        + (
+            table(
+                [
+                    "Quarter",
+                    "Postmortems",
+                    "Severities",
+                    "Median time to resolve",
+                    "Overdue at end",
+                ],
+                rows,
+            )
+            if rows
+            else '<p class="pm-empty">No postmortems yet.</p>'
+        )
+    )
+    result.markdown = result.slot("reports", html)
+    return result
+
+
+def pages(ctx: Context) -> list[Page]:
+    reports = [quarter_figures.report(ctx.frames, q) for q in quarter_figures.quarters(ctx.frames)]
+    return [index(ctx, reports), *(page(ctx, report) for report in reports)]
+
