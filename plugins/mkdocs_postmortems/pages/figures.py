@@ -37,7 +37,7 @@ def figure(
     src = catalog.links.rel(here, path)
     return (
         '<div class="pm-chart">\n<figure>'
-        f'<img src="{esc(src)}" alt="{esc(alt)}" loading="lazy">'
+        f'<img src="{esc(src)}" alt="{esc(alt)}">'
         f"<figcaption>{esc(caption)}</figcaption></figure>\n"
         f'<div class="pm-chart__numbers">{numbers}</div>\n</div>'
     )
