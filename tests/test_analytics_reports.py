@@ -1,0 +1,157 @@
+"""Quarterly report figures, noise verdicts and chart caching, checked by hand.
+
+The knowledge base is tests/fixtures/analytics-kb (see test_analytics.py for its table of
+quarters and durations); as of 2026-06-15. Factors by quarter (UTC):
+
+    2025-Q4  PM-2025-040 config-change, capacity; PM-2025-044 capacity; PM-2026-001 alerting-gap
+    2026-Q1  PM-2025-050 config-change, missing-canary; PM-2026-010 capacity, missing-canary;
+             PM-2026-015 config-change, alerting-gap; PM-2026-019 capacity
+    2026-Q2  PM-2026-018 alerting-gap; PM-2026-024 capacity, insufficient-testing;
+             PM-2026-027 config-change, capacity; PM-2026-031 missing-canary
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from mkdocs_postmortems import charts, taxonomy
+from mkdocs_postmortems.analytics import frames, noise, quarters
+from mkdocs_postmortems.corpus import load_corpus
+
+SiteBuilder = Callable[..., Path]
+REPO = Path(__file__).resolve().parents[1]
+KB = REPO / "tests" / "fixtures" / "analytics-kb"
+AS_OF = dt.date(2026, 6, 15)
+
+
+@pytest.fixture(scope="module")
+def kb() -> frames.Frames:
+    tax = taxonomy.load(KB / "postmortems" / "taxonomy.yml")
+    corpus = load_corpus([KB / "postmortems"], tax)
+    assert corpus.ok, corpus.diagnostics
+    return frames.build(corpus.entries, tax, AS_OF)
+
+
+def test_quarter_bounds_and_order() -> None:
+    assert quarters.bounds("2026-Q1") == (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    assert quarters.bounds("2025-Q4") == (dt.date(2025, 10, 1), dt.date(2025, 12, 31))
+    assert quarters.bounds("1628-Q3") == (dt.date(1628, 7, 1), dt.date(1628, 9, 30))
+    assert quarters.previous("2026-Q1") == "2025-Q4"
+    assert quarters.previous("2026-Q3") == "2026-Q2"
+
+
+def test_reports_cover_every_quarter_with_postmortems(kb: frames.Frames) -> None:
+    assert quarters.quarters(kb) == ["2025-Q4", "2026-Q1", "2026-Q2"]
+
+
+def test_first_quarter_against_an_empty_one(kb: frames.Frames) -> None:
+    report = quarters.report(kb, "2025-Q4")
+    assert (report.count, report.previous_count) == (3, 0)
+    # 3 of 3 at p = 1/2: P(3) = 1/8, and P(0) = 1/8 is as extreme: p = 2/8.
+    assert report.count_verdict.p == pytest.approx(0.25)
+    assert not report.count_verdict.real
+    assert report.severities == {"P1": (1, 0), "P2": (2, 0)}
+    assert report.newly_recurring == ["capacity"]  # 040 and 044
+    assert report.top_factors == [("capacity", 2), ("alerting-gap", 1), ("config-change", 1)]
+    # Items of 040 (2), 044 (2), 001 (1): done 2, won't do 1.
+    assert (report.items_opened, report.items_done, report.items_wont_do) == (5, 2, 1)
+    # Judged on 2025-12-31: 040's open item is due 2026-01-31, 001's on 2026-03-01.
+    assert report.overdue_at_end.empty
+    assert report.complete
+
+
+def test_a_complete_quarter_against_the_one_before(kb: frames.Frames) -> None:
+    report = quarters.report(kb, "2026-Q1")
+    assert (report.count, report.previous_count) == (4, 3)
+    # 4 of 7: every outcome k has C(7, k) <= C(7, 4) = 35, so p = 1.
+    assert report.count_verdict.p == pytest.approx(1.0)
+    assert "within noise" in report.count_verdict.text
+    assert report.severities == {"P0": (1, 0), "P1": (2, 1), "P2": (1, 2)}
+    assert report.top_factors == [
+        ("capacity", 2),
+        ("config-change", 2),
+        ("missing-canary", 2),
+        ("alerting-gap", 1),
+    ]
+    # Second postmortems: config-change (040 then 050), alerting-gap (001 then 015),
+    # missing-canary (050 and 010, both this quarter); capacity recurred already.
+    assert report.newly_recurring == ["alerting-gap", "config-change", "missing-canary"]
+    assert (report.items_opened, report.items_done, report.items_wont_do) == (7, 3, 0)
+    # Due before 2026-03-31 and open today: 040's (2026-01-31, 59 days) and 001's
+    # (2026-03-01, 30 days).
+    overdue = report.overdue_at_end
+    assert list(overdue["postmortem"]) == ["PM-2025-040", "PM-2026-001"]
+    assert list(overdue["days_at_end"]) == [59, 30]
+    resolve = report.durations["time_to_resolve"]
+    assert resolve.current["median"] == 165.0  # 120 150 | 180 196
+    assert resolve.previous["median"] == 120.0  # 90 120 150
+    assert resolve.verdict.p is None and "too few to tell" in resolve.verdict.text
+
+
+def test_the_running_quarter_is_judged_on_as_of(kb: frames.Frames) -> None:
+    report = quarters.report(kb, "2026-Q2")
+    assert report.judged_on == AS_OF and not report.complete
+    assert report.newly_recurring == []
+    assert (report.items_opened, report.items_done, report.items_wont_do) == (7, 1, 1)
+    # Due before 2026-06-15: 040 (135), 001 (106), 010 (46), 018 twice and 024 (45),
+    # 019 (1); 050's item is due on the day itself and is not overdue.
+    overdue = report.overdue_at_end
+    assert list(overdue["days_at_end"]) == [135, 106, 46, 45, 45, 45, 1]
+    assert "PM-2025-050" not in set(overdue["postmortem"])
+
+
+def test_counts_verdict_by_hand() -> None:
+    # 9 against 1: P(9) = P(1) = 10/1024, P(10) = P(0) = 1/1024; p = 22/1024.
+    verdict = noise.counts(9, 1)
+    assert verdict.p == pytest.approx(22 / 1024)
+    assert verdict.real and "unlikely to be chance" in verdict.text
+    assert noise.counts(0, 0).p is None
+
+
+def test_durations_verdict_by_hand() -> None:
+    # Ranks 1..5 against 6..10: U = 15 - 15 = 0, mean 12.5, sigma = sqrt(25 * 11 / 12);
+    # z = (12.5 - 0.5) / sigma.
+    z = 12 / math.sqrt(25 * 11 / 12)
+    verdict = noise.durations([1, 2, 3, 4, 5], [6, 7, 8, 9, 10])
+    assert verdict.p == pytest.approx(math.erfc(z / math.sqrt(2)))
+    assert verdict.p == pytest.approx(0.01219, abs=1e-5)
+    assert verdict.real
+    same = noise.durations([5.0] * 6, [5.0] * 5)
+    assert same.p == 1.0 and not same.real
+    assert noise.durations([1, 2, 3, 4], [1, 2, 3, 4, 5]).p is None
+
+
+def _build(build_site: SiteBuilder, root: Path, out: str) -> Path:
+    return build_site(root / "mkdocs.yml", root / out, as_of=AS_OF.isoformat())
+
+
+def test_charts_are_redrawn_only_when_their_data_changes(
+    build_site: SiteBuilder, tmp_path: Path
+) -> None:
+    root = tmp_path / "kb"
+    shutil.copytree(KB, root)
+    first = _build(build_site, root, "one")
+    drawn = charts.draw_count()
+    second = _build(build_site, root, "two")  # as a `mkdocs serve` rebuild does
+    assert charts.draw_count() == drawn, "an unchanged corpus drew charts again"
+    svgs = sorted(p.relative_to(first) for p in first.rglob("*.svg"))
+    assert svgs and svgs == sorted(p.relative_to(second) for p in second.rglob("*.svg"))
+    for path in svgs:
+        assert (first / path).read_bytes() == (second / path).read_bytes()
+
+    source = root / "postmortems" / "2026" / "2026-05-12-edge-config-push.md"
+    text = source.read_text(encoding="utf-8")
+    assert "resolved_at: 2026-05-12T09:40:00-07:00" in text
+    source.write_text(text.replace("T09:40:00-07:00", "T16:40:00-07:00", 1), encoding="utf-8")
+    third = _build(build_site, root, "three")
+    assert charts.draw_count() > drawn
+    changed = "analytics/time-to-resolve-by-quarter.svg"
+    assert (third / changed).read_bytes() != (first / changed).read_bytes()
+    unchanged = "analytics/factor-frequency.svg"
+    assert (third / unchanged).read_bytes() == (first / unchanged).read_bytes()
