@@ -13,6 +13,13 @@ SEVERITY = (
 """(background, text) by severity rank, most severe first; text contrast is at least 4.5:1."""
 
 
+DATA = "#6741d9"
+"""Charts whose marks are not severities (quarters, factors, ages): violet, a hue no
+severity uses, so a colour always means the same thing."""
+DATA_MUTED = "#adb5bd"
+"""The lesser group beside DATA, such as factors named only once."""
+
+
 def severity(rank: int) -> tuple[str, str]:
     return SEVERITY[min(rank, len(SEVERITY) - 1)]
 

@@ -173,7 +173,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             for name, slot in generated.slots.items():
                 html = html.replace(f"<p>{SLOT.format(name)}</p>", slot, 1)
         if HOME_MARKER in html and self.site is not None:
-            html = html.replace(HOME_MARKER, home_block(self.site.catalog, page.file.src_uri), 1)
+            block = home_block(self.site.catalog, self.site.figures, page.file.src_uri)
+            html = html.replace(HOME_MARKER, block, 1)
         return html
 
     def _edit_url(self, config: MkDocsConfig, source: str) -> str | None:

@@ -3,7 +3,7 @@ contributing factors and action items. Figures come from `analytics`, as the CLI
 
 from __future__ import annotations
 
-from mkdocs_postmortems import charts, metrics
+from mkdocs_postmortems import charts, colours, metrics
 from mkdocs_postmortems.analytics import actions, factors, stats
 from mkdocs_postmortems.analytics.summary import SMALL_N, distribution
 from mkdocs_postmortems.pages import urls
@@ -18,8 +18,6 @@ from mkdocs_postmortems.pages.figures import (
 )
 from mkdocs_postmortems.pages.html import esc, link, table
 
-NEUTRAL = "#1864ab"
-MUTED = "#5c636a"
 FACTOR_BARS = 20
 SPREAD_ROWS = 15
 SPREAD_QUARTERS = 12
@@ -243,7 +241,7 @@ def durations(ctx: Context) -> Page:
                 here,
                 f"analytics/{slug}-by-quarter.svg",
                 charts.distributions(
-                    [(q, values, NEUTRAL) for q, values in by_quarter],
+                    [(q, values, colours.DATA) for q, values in by_quarter],
                     xlabel=f"{label} (log scale)",
                 ),
                 alt=f"Box and strip plot of {label.lower()} per quarter for the last "
@@ -327,11 +325,11 @@ def factor_page(ctx: Context) -> Page:
         charts.bars(
             [term_label(catalog, "factors", f["key"]) for f in top],
             [float(f["count"]) for f in top],
-            [NEUTRAL if f["recurring"] else MUTED for f in top],
+            [colours.DATA if f["recurring"] else colours.DATA_MUTED for f in top],
             xlabel="Postmortems naming the factor",
         ),
         alt=f"Bar chart of the {len(top)} most named contributing factors; recurring ones in "
-        "blue, factors named once in grey. The table beside it lists every factor.",
+        "violet, factors named once in grey. The table beside it lists every factor.",
         caption="How many postmortems name each factor (most named first). A factor recurs "
         "when two or more postmortems name it.",
         numbers=table(
@@ -478,7 +476,7 @@ def action_page(ctx: Context) -> Page:
         charts.bars(
             [label for label, _, _ in ages],
             [float(total) for _, total, _ in ages],
-            [NEUTRAL] * len(ages),
+            [colours.DATA] * len(ages),
             xlabel="Open and in-progress action items",
         ),
         alt="Bar chart of open and in-progress action items by days since their postmortem "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any
 
 from mkdocs_postmortems import colours
 from mkdocs_postmortems.analytics import stats
@@ -23,7 +24,9 @@ class Site:
     catalog: Catalog
     pages: list[Page] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
-    """Other files by their path in the site: data exports and assets."""
+    """Other files by their path in the site: data exports, charts and assets."""
+    figures: dict[str, Any] = field(default_factory=dict)
+    """The analytics figures, as `/data/stats.json` holds them."""
 
     @property
     def problems(self) -> list[Diagnostic]:
@@ -45,7 +48,7 @@ def generate(catalog: Catalog, frames: Frames) -> Site:
         site.pages.extend(
             listings.term_page(catalog, kind, key) for key in listings.terms(catalog, kind)
         )
-    figures = stats.stats(frames)
+    figures = site.figures = stats.stats(frames)
     context = Context(catalog, frames, figures, files=site.files)
     site.pages.extend(analytics.pages(context))
     site.pages.extend(reports.pages(context))

@@ -4,6 +4,7 @@ their indexes, and the home page's block. All built as escaped HTML."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from mkdocs_postmortems import metrics
 from mkdocs_postmortems.pages import urls
@@ -204,32 +205,34 @@ def term_index(catalog: Catalog, kind: str) -> Page:
     return page
 
 
-def home_block(catalog: Catalog, here: str) -> str:
-    """Headline figures, the latest postmortems and the ways in, for the home page."""
+def home_block(catalog: Catalog, figures: dict[str, Any], here: str) -> str:
+    """Headline figures, the latest postmortems and the ways in, for the home page.
+
+    The figures are the analytics' (drafts left out, even under `mkdocs serve`)."""
     rel = catalog.links.rel
     items = catalog.items
-    resolve = [m for i in items if (m := i.durations["time_to_resolve"]) is not None]
-    median = metrics.percentile(resolve, 0.5)
-    p90 = metrics.percentile(resolve, 0.9)
-    open_items = sum(i.open_items for i in items)
-    overdue = sum(len(i.overdue) for i in items)
-    figures = [
-        (str(len(items)), "postmortems published"),
+    resolve = figures["time_to_resolve_minutes"]
+    actions = figures["action_items"]
+    figures_shown = [
+        (str(figures["count"]), "postmortems published"),
         (
-            metrics.format_minutes(median),
-            f"median time to resolve (p90 {metrics.format_minutes(p90)}, n = {len(resolve)})",
+            metrics.format_minutes(resolve["median"]),
+            f"median time to resolve (p90 {metrics.format_minutes(resolve['p90'])}, "
+            f"n = {resolve['n']})",
         ),
-        (str(open_items), "open action items"),
-        (str(overdue), f"overdue as of {catalog.as_of.isoformat()}"),
+        (str(actions["open"] + actions["in_progress"]), "open action items"),
+        (str(actions["overdue"]), f"overdue as of {catalog.as_of.isoformat()}"),
     ]
     tiles = "".join(
         f'<div class="pm-figure"><span class="pm-figure__value">{esc(value)}</span>'
         f'<span class="pm-figure__label">{esc(label)}</span></div>'
-        for value, label in figures
+        for value, label in figures_shown
     )
     ways = [
         link(rel(here, urls.BROWSE), "Browse and filter all postmortems"),
         *(link(rel(here, urls.term_index(kind)), f"By {KIND_NOUN[kind]}") for kind in urls.KINDS),
+        link(rel(here, urls.ANALYTICS), "Analytics: trends, durations, factors, action items"),
+        link(rel(here, urls.REPORTS), "Quarterly trend reports"),
         link(rel(here, "data/postmortems.json"), "Data: JSON")
         + " · "
         + link(rel(here, "data/postmortems.csv"), "CSV"),

@@ -3,7 +3,7 @@ and handed on, with the honest verdict on whether a change is more than noise.""
 
 from __future__ import annotations
 
-from mkdocs_postmortems import charts, metrics
+from mkdocs_postmortems import charts, colours, metrics
 from mkdocs_postmortems.analytics import quarters as quarter_figures
 from mkdocs_postmortems.analytics.quarters import Report
 from mkdocs_postmortems.pages import urls
@@ -132,7 +132,7 @@ def page(ctx: Context, report: Report) -> Page:
         here,
         f"reports/{report.quarter}-time-to-resolve.svg",
         charts.distributions(
-            [(quarter, values, "#1864ab") for quarter, values in resolve],
+            [(quarter, values, colours.DATA) for quarter, values in resolve],
             xlabel="Time to resolve (log scale)",
         ),
         alt=f"Box and strip plot of time to resolve in {report.quarter} and "
@@ -278,4 +278,3 @@ def index(ctx: Context, reports: list[Report]) -> Page:
 def pages(ctx: Context) -> list[Page]:
     reports = [quarter_figures.report(ctx.frames, q) for q in quarter_figures.quarters(ctx.frames)]
     return [index(ctx, reports), *(page(ctx, report) for report in reports)]
-
