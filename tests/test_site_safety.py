@@ -135,3 +135,26 @@ def test_search_index_holds_escaped_text_only(site: Path) -> None:
 def test_body_words_still_reach_search(site: Path) -> None:
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert any("zanzibarquux" in doc["text"] for doc in index["docs"])
+
+
+def test_charts_hold_payload_text_only_as_text(site: Path) -> None:
+    """Factor and severity labels from the taxonomy reach the SVG charts: only as text."""
+    import xml.etree.ElementTree as ET
+
+    charts = sorted(site.rglob("*.svg"))
+    assert charts, "the analytics pages draw charts"
+    seen = False
+    for path in charts:
+        root = ET.fromstring(path.read_bytes())
+        for element in root.iter():
+            tag = element.tag.rsplit("}", 1)[-1]
+            assert tag not in ("script", "foreignObject", "iframe"), (path, tag)
+            for name, value in element.attrib.items():
+                local = name.rsplit("}", 1)[-1]
+                assert not local.startswith("on"), (path, name)
+                assert MARK not in value, (path, name)
+                if local == "href":
+                    assert value.startswith("#"), (path, value)
+            assert tag not in ("b", "i"), (path, tag)  # label markup never becomes elements
+            seen |= "<b>x</b>" in (element.text or "")
+    assert seen, "the label `Major <b>x</b>` is drawn, as literal text, in some chart"
