@@ -60,6 +60,7 @@ EXPECTED: dict[str, Any] = {
     "as_of": "2026-06-15",
     "count": 11,  # 12 files, one draft (PM-2026-033)
     "drafts_left_out": 1,
+    "undated": 0,  # every counted postmortem has started_at
     # P0: 010; P1: 044, 050, 019, 027; P2: 040, 001, 015, 024; P3: 018, 031 -> 1+4+4+2 = 11
     # (the draft's P0 would make P0: 2)
     "by_severity": {"P0": 1, "P1": 4, "P2": 4, "P3": 2},
@@ -285,6 +286,7 @@ TOP_LEVEL_KEYS = [
     "as_of",
     "count",
     "drafts_left_out",
+    "undated",
     "by_severity",
     "quarters",
     "time_to_detect_minutes",

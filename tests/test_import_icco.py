@@ -4,8 +4,11 @@ kept and nothing invented; then the conversions the real files do not exercise."
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import subprocess
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,6 +28,7 @@ CORPUS = SHARED / "corpora" / "icco-postmortems"
 SEEDS = SHARED / "seeds"
 UTC = dt.UTC
 
+RunCli = Callable[..., subprocess.CompletedProcess[str]]
 needs_corpus = pytest.mark.skipif(
     not CORPUS.is_dir(),
     reason=f"the icco corpus (GPL-3.0 data, not in this repo) is not at {CORPUS}",
@@ -413,3 +417,20 @@ def test_odd_links_and_impossible_dates() -> None:
     assert item.stem == "example-outage-11111111"
     assert any("got '0000-01-01'" in note for note in item.notes)
     _valid_with_corpus_taxonomy(item)
+
+
+@needs_corpus
+def test_stats_span_four_centuries(written: Path, run_cli: RunCli) -> None:
+    """pandas' nanosecond timestamps end in 1677; the analytics must still count the Vasa."""
+    result = run_cli("stats", written, "--as-of", "2026-11-24", "--json")
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["count"] == 242
+    first, *_ = figures["quarters"]
+    assert first == "1628-Q3"  # the Vasa sank on 1628-08-10, 12:00 to 12:20 UTC
+    vasa = figures["quarters"]["1628-Q3"]
+    assert vasa["count"] == 1
+    assert vasa["time_to_resolve_minutes"] == {"n": 1, "median": 20.0, "p90": 20.0, "mean": 20.0}
+    # Files whose start has no date (times without a day) are counted, in no quarter.
+    assert figures["undated"] > 0
+    assert sum(q["count"] for q in figures["quarters"].values()) == 242 - figures["undated"]

@@ -99,6 +99,7 @@ def stats(frames: Frames) -> dict[str, Any]:
         "as_of": frames.as_of.isoformat(),
         "count": len(frames.incidents),
         "drafts_left_out": frames.drafts,
+        "undated": int(frames.incidents["quarter"].isna().sum()),
         "by_severity": by_severity(frames, frames.incidents),
         "quarters": quarters(frames),
         **durations(frames.incidents),

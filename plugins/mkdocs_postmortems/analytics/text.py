@@ -54,7 +54,9 @@ def summary(figures: dict[str, Any]) -> str:
             ]
         )
     lines += _table(["", "n", "median", "p90", "mean"], rows, numeric=(1, 2, 3, 4))
-    lines += ["", "By quarter (of started_at, in UTC):"]
+    undated = figures["undated"]
+    in_none = f"; {undated} without started_at are in none" if undated else ""
+    lines += ["", f"By quarter (of started_at, in UTC{in_none}):"]
     rows = []
     for quarter, q in figures["quarters"].items():
         resolve = q[duration_key("time_to_resolve")]

@@ -11,6 +11,7 @@ from mkdocs_postmortems.pages.common import Page, day, severity_badge, term_labe
 from mkdocs_postmortems.pages.context import Context, window
 from mkdocs_postmortems.pages.figures import (
     DISTRIBUTION_HEAD,
+    days_text,
     distribution_cells,
     figure,
     minutes_cell,
@@ -198,7 +199,7 @@ def severity(ctx: Context) -> Page:
 def _sla(ctx: Context, level: str) -> str:
     info = ctx.catalog.taxonomy.severities.get(level)
     days = info.action_item_sla_days if info else None
-    return f"{days} days" if days else "\u2013"
+    return days_text(days) if days else "\u2013"
 
 
 def durations(ctx: Context) -> Page:
@@ -416,7 +417,7 @@ def action_page(ctx: Context) -> Page:
             esc(row["title"]),
             esc(row["owner"] or "\u2013"),
             day(row["due"]),
-            f'<span class="pm-overdue">{int(row["days_overdue"])} days</span>',
+            f'<span class="pm-overdue">{days_text(int(row["days_overdue"]))}</span>',
             esc(row["status"]),
             severity_badge(catalog, row["severity"]),
         ]
@@ -494,9 +495,9 @@ def action_page(ctx: Context) -> Page:
             ctx.postmortem(here, p.path, p.postmortem),
             esc(p.title),
             severity_badge(catalog, p.severity),
-            f"{p.sla_days} days",
+            days_text(p.sla_days),
             day(p.due),
-            f"{p.days_beyond} days" if p.days_beyond is not None else "no due date",
+            days_text(p.days_beyond) if p.days_beyond is not None else "no due date",
             esc(p.status),
             esc(p.priority),
         ]

@@ -43,6 +43,10 @@ def figure(
     )
 
 
+def days_text(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
 def minutes_cell(value: float | None) -> str:
     return esc(metrics.format_minutes(value))
 

@@ -9,7 +9,13 @@ from mkdocs_postmortems.analytics.quarters import Report
 from mkdocs_postmortems.pages import urls
 from mkdocs_postmortems.pages.common import Page, day, severity_badge, summary_list, term_label
 from mkdocs_postmortems.pages.context import Context
-from mkdocs_postmortems.pages.figures import figure, minutes_cell, severity_colour, small_n
+from mkdocs_postmortems.pages.figures import (
+    days_text,
+    figure,
+    minutes_cell,
+    severity_colour,
+    small_n,
+)
 from mkdocs_postmortems.pages.html import esc, link, table
 
 DURATION_LABELS = {
@@ -176,7 +182,7 @@ def page(ctx: Context, report: Report) -> Page:
             esc(row["title"]),
             esc(row["owner"] or "\u2013"),
             day(row["due"]),
-            f"{int(row['days_at_end'])} days",
+            days_text(int(row["days_at_end"])),
             esc(row["status"]),
         ]
         for row in report.overdue_at_end.to_dict("records")
