@@ -20,9 +20,13 @@ from pathlib import Path
 
 import pytest
 
+import goldens
 from mkdocs_postmortems import charts, taxonomy
-from mkdocs_postmortems.analytics import frames, noise, quarters
+from mkdocs_postmortems.analytics import frames, noise, quarters, stats, text
 from mkdocs_postmortems.corpus import load_corpus
+from mkdocs_postmortems.pages import build as site_build
+from mkdocs_postmortems.pages import catalog as catalog_module
+from mkdocs_postmortems.pages import urls
 
 SiteBuilder = Callable[..., Path]
 REPO = Path(__file__).resolve().parents[1]
@@ -155,3 +159,18 @@ def test_charts_are_redrawn_only_when_their_data_changes(
     assert (third / changed).read_bytes() != (first / changed).read_bytes()
     unchanged = "analytics/factor-frequency.svg"
     assert (third / unchanged).read_bytes() == (first / unchanged).read_bytes()
+
+
+def test_golden_analytics_and_report_pages(kb: frames.Frames) -> None:
+    """The pages as text, to review in a diff: tests/golden/analytics-*.txt, report-*.txt."""
+    corpus = load_corpus([KB / "postmortems"], kb.taxonomy)
+    catalog = catalog_module.build(corpus.entries, kb.taxonomy, AS_OF, root=KB)
+    site = site_build.generate(catalog, kb)
+    by_uri = {page.src_uri: page for page in site.pages}
+    goldens.check("analytics-index.txt", goldens.dump(by_uri[urls.ANALYTICS]))
+    for name, src_uri in urls.ANALYTICS_PAGES.items():
+        goldens.check(f"analytics-{name}.txt", goldens.dump(by_uri[src_uri]))
+    goldens.check("reports-index.txt", goldens.dump(by_uri[urls.REPORTS]))
+    goldens.check("report-2026-Q1.txt", goldens.dump(by_uri[urls.report("2026-Q1")]))
+    goldens.check("stats.json", site.files[stats.JSON_PATH].decode())
+    goldens.check("stats.txt", text.summary(site.figures))

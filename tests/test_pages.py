@@ -10,7 +10,6 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import statistics
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import goldens
 from mkdocs_postmortems import metrics, taxonomy
 from mkdocs_postmortems.analytics import frames
 from mkdocs_postmortems.corpus import load_corpus
@@ -30,7 +30,6 @@ from mkdocs_postmortems.taxonomy import Taxonomy
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
-GOLDEN = HERE / "golden"
 AS_OF = dt.date(2026, 11, 24)
 
 
@@ -187,25 +186,6 @@ def test_json_and_csv_hold_the_same_records(fixture_taxonomy: Taxonomy) -> None:
             assert row[name] == ("" if value is None else str(value))
 
 
-def _golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.is_file(), f"missing golden file {path}; run with UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8"), f"{name} changed; see tests/golden/"
-
-
-def _dump(page: object) -> str:
-    from mkdocs_postmortems.pages.common import Page
-
-    assert isinstance(page, Page)
-    parts = [f"src_uri: {page.src_uri}\ntitle: {page.title}\n", "=== markdown ===\n", page.markdown]
-    for name, html in page.slots.items():
-        parts.append(f"=== slot {name} ===\n{html}\n")
-    return "".join(parts)
-
-
 def test_golden_pages(fixture_taxonomy: Taxonomy) -> None:
     corpus = load_corpus(
         [FIXTURES / "valid" / n for n in ("every-field.md", "hotfix.md", "offsets.md")],
@@ -215,11 +195,11 @@ def test_golden_pages(fixture_taxonomy: Taxonomy) -> None:
     site = site_build.generate(catalog, frames.build(corpus.entries, fixture_taxonomy, AS_OF))
     by_uri = {page.src_uri: page for page in site.pages}
     every = next(p for p in site.pages if p.src_uri.startswith("postmortems/every-field"))
-    _golden("postmortem-every-field.txt", _dump(every))
-    _golden("browse.txt", _dump(by_uri[urls.BROWSE]))
-    _golden(
+    goldens.check("postmortem-every-field.txt", goldens.dump(every))
+    goldens.check("browse.txt", goldens.dump(by_uri[urls.BROWSE]))
+    goldens.check(
         "factor-page.txt",
-        _dump(
+        goldens.dump(
             next(
                 p
                 for p in site.pages
@@ -227,7 +207,7 @@ def test_golden_pages(fixture_taxonomy: Taxonomy) -> None:
             )
         ),
     )
-    _golden("postmortems.csv", site.files[exports.CSV_PATH].decode())
+    goldens.check("postmortems.csv", site.files[exports.CSV_PATH].decode())
 
 
 def test_default_taxonomy_has_a_colour_per_level() -> None:

@@ -405,7 +405,8 @@ def factor_page(ctx: Context) -> Page:
 
 def action_page(ctx: Context) -> Page:
     here = urls.ANALYTICS_PAGES["action-items"]
-    page = Page(src_uri=here, title=TITLES["action-items"], in_nav=True)
+    # The item tables need the width the table of contents would take.
+    page = Page(src_uri=here, title=TITLES["action-items"], in_nav=True, hide=["toc"])
     catalog = ctx.catalog
     items = ctx.figures["action_items"]
     overdue = ctx.frames.items[ctx.frames.items["days_overdue"].notna()].sort_values(
@@ -427,7 +428,7 @@ def action_page(ctx: Context) -> Page:
         table(
             ["Postmortem", "Action item", "Owner", "Due", "Overdue by", "Status", "Severity"],
             overdue_rows,
-            "pm-overdue-items",
+            "pm-items pm-overdue-items",
         )
         if overdue_rows
         else '<p class="pm-empty">No action item is overdue.</p>'
@@ -516,6 +517,7 @@ def action_page(ctx: Context) -> Page:
                 "Priority",
             ],
             sla_rows,
+            "pm-items",
         )
         + (
             f'<p class="pm-muted">The first {LIST_LIMIT} of {len(late)}, furthest past first; '

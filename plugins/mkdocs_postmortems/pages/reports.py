@@ -191,6 +191,7 @@ def page(ctx: Context, report: Report) -> Page:
         table(
             ["Postmortem", "Action item", "Owner", "Due", "Overdue by then", "Status today"],
             overdue_rows,
+            "pm-items",
         )
         if overdue_rows
         else '<p class="pm-empty">None.</p>'
