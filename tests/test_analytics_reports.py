@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -174,3 +176,24 @@ def test_golden_analytics_and_report_pages(kb: frames.Frames) -> None:
     goldens.check("report-2026-Q1.txt", goldens.dump(by_uri[urls.report("2026-Q1")]))
     goldens.check("stats.json", site.files[stats.JSON_PATH].decode())
     goldens.check("stats.txt", text.summary(site.figures))
+
+
+RunCli = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def test_stats_refuses_bad_input_without_a_traceback(run_cli: RunCli, tmp_path: Path) -> None:
+    bad_day = run_cli("stats", KB / "postmortems", "--as-of", "2026-13-01")
+    assert bad_day.returncode == 1
+    assert bad_day.stderr == (
+        "postmortems stats: --as-of: expected a date YYYY-MM-DD, got '2026-13-01'\n"
+    )
+    assert bad_day.stdout == ""
+    missing = run_cli("stats", tmp_path / "nowhere")
+    assert missing.returncode == 1
+    assert "nowhere: expected a folder of postmortems" in missing.stderr
+    (tmp_path / "kb").mkdir()
+    (tmp_path / "kb" / "taxonomy.yml").write_text("severities: {}\n", encoding="utf-8")
+    broken = run_cli("stats", tmp_path / "kb", "--json")
+    assert broken.returncode == 1
+    assert re.search(r"taxonomy\.yml:1:\d+: severities: ", broken.stderr), broken.stderr
+    assert broken.stdout == ""

@@ -196,11 +196,12 @@ def page(ctx: Context, report: Report) -> Page:
         if overdue_rows
         else '<p class="pm-empty">None.</p>'
     )
+    closed = report.items_done + report.items_wont_do
     items_html = (
         f"<p>Opened this quarter (the action items of its postmortems): "
-        f"<strong>{report.items_opened}</strong>. Of them, as of {day(catalog.as_of)}: "
-        f"{report.items_done} done, {report.items_wont_do} won't do, {still_open} still open "
-        "or in progress.</p>\n"
+        f"<strong>{report.items_opened}</strong>. Closed since, as of {day(catalog.as_of)}: "
+        f"<strong>{closed}</strong> ({report.items_done} done, {report.items_wont_do} won't "
+        f"do); {still_open} still open or in progress.</p>\n"
         f"<p>Overdue at the quarter's end ({day(report.judged_on)}): "
         f"<strong>{len(overdue_rows)}</strong> items of this or earlier quarters, due before "
         "that day and still open or in progress today. Items closed since are not counted: "
