@@ -13,6 +13,7 @@ quarters and durations); as of 2026-06-15. Factors by quarter (UTC):
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 import shutil
@@ -197,3 +198,26 @@ def test_stats_refuses_bad_input_without_a_traceback(run_cli: RunCli, tmp_path: 
     assert broken.returncode == 1
     assert re.search(r"taxonomy\.yml:1:\d+: severities: ", broken.stderr), broken.stderr
     assert broken.stdout == ""
+
+
+def test_an_empty_knowledge_base_gets_empty_analytics(
+    build_site: SiteBuilder, tmp_path: Path
+) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "postmortems").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Empty\ntheme: {name: material, font: false}\nplugins: [search, postmortems]\n",
+        encoding="utf-8",
+    )
+    out = build_site(tmp_path / "mkdocs.yml", tmp_path / "out", as_of=AS_OF.isoformat())
+    figures = json.loads((out / "data" / "stats.json").read_text(encoding="utf-8"))
+    assert figures["count"] == 0 and figures["quarters"] == {}
+    assert figures["time_to_resolve_minutes"] == {
+        "n": 0,
+        "median": None,
+        "p90": None,
+        "mean": None,
+    }
+    for page in ("analytics", "analytics/durations", "analytics/factors", "reports"):
+        assert (out / page / "index.html").is_file(), page
+    assert "No postmortems yet" in (out / "reports" / "index.html").read_text(encoding="utf-8")
