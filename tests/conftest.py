@@ -44,11 +44,14 @@ def fixture_taxonomy() -> Taxonomy:
 def run_cli(cli_command: list[str], cli_env: dict[str, str]) -> RunCli:
     """Run `postmortems ARGS...` in a subprocess; never a traceback, never an internal error."""
 
-    def run(*args: str | Path, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str | Path, cwd: Path = REPO, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """`env`, when given, replaces the environment (start from the `cli_env` fixture)."""
         result = subprocess.run(
             [*cli_command, *(str(a) for a in args)],
             cwd=cwd,
-            env=cli_env,
+            env=cli_env if env is None else env,
             stdin=subprocess.DEVNULL,  # never a terminal: no command may stop to ask
             capture_output=True,
             text=True,

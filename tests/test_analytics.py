@@ -345,24 +345,11 @@ def test_stats_json_equals_site_stats_json(
     assert DRAFT_ID not in text
 
 
-def test_as_of_defaults_to_source_date_epoch(
-    cli_command: list[str], cli_env: dict[str, str]
-) -> None:
+def test_as_of_defaults_to_source_date_epoch(run_cli: RunCli, cli_env: dict[str, str]) -> None:
     env = {k: v for k, v in cli_env.items() if k not in ("POSTMORTEMS_AS_OF", "SOURCE_DATE_EPOCH")}
     env["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
     env["TZ"] = "Asia/Tokyo"  # local time is already 16 June: the day must be taken in UTC
-    result = subprocess.run(
-        [*cli_command, "stats", str(POSTMORTEMS), "--json"],
-        cwd=REPO,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-        check=False,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
+    result = run_cli("stats", POSTMORTEMS, "--json", env=env)
     assert result.returncode == 0, result.stderr
     stats = json.loads(result.stdout)
     assert stats["as_of"] == AS_OF
