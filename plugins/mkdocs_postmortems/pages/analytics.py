@@ -46,6 +46,22 @@ WHY_MEDIANS = (
 )
 
 
+DEFINITIONS = (
+    '<h2 id="definitions">How the figures are computed</h2>\n<ul>'
+    "<li><strong>Time to detect, mitigate, resolve</strong>: minutes from "
+    "<code>started_at</code> to <code>detected_at</code>, <code>mitigated_at</code> and "
+    "<code>resolved_at</code>; n counts the postmortems that record both.</li>"
+    "<li><strong>Quarter</strong>: that of <code>started_at</code> in UTC.</li>"
+    "<li><strong>Median, p90</strong>: linear-interpolated percentiles; the mean only "
+    "beside the median.</li>"
+    "<li><strong>Overdue</strong>: open or in progress, and due before the as-of day (due "
+    "on the day is not overdue; done and won't do never are).</li>"
+    "<li><strong>Recurring factor</strong>: named by two or more postmortems.</li>"
+    "<li><strong>Completion</strong>: done items out of all items not marked won't do.</li>"
+    "<li><strong>Drafts</strong> are left out of every figure.</li></ul>"
+)
+
+
 def _percent(value: float | None) -> str:
     return "\u2013" if value is None else f"{value:.0%}"
 
@@ -109,12 +125,12 @@ def index(ctx: Context) -> Page:
     html = (
         '<h1 id="analytics">Analytics</h1>\n'
         f'<p class="pm-muted">Over {f["count"]} published postmortems; drafts are left out. '
-        f"Overdue is judged as of {day(ctx.catalog.as_of)}. Definitions: "
-        f"{link(ctx.rel(here, 'site.md') + '#figures', 'how figures are computed')}.</p>\n"
+        f"Overdue is judged as of {day(ctx.catalog.as_of)}.</p>\n"
         f'<div class="pm-figures">{figures_html}</div>\n'
         '<h2 id="ways-in">Ways in</h2>\n<ul class="pm-ways">'
         + "".join(f"<li>{w}</li>" for w in ways)
-        + "</ul>"
+        + "</ul>\n"
+        + DEFINITIONS
     )
     page.markdown = page.slot("analytics", html)
     return page
