@@ -316,8 +316,8 @@ def _broken_links(site: Path) -> list[str]:
     broken = []
     for path in site.rglob("*.html"):
         base = path.parent.relative_to(site).as_posix()
-        for href in re.findall(r'href="([^"#?]+)', path.read_text(encoding="utf-8")):
-            if href.startswith(("http:", "https:", "mailto:", "//")):
+        for href in re.findall(r'(?:href|src)="([^"#?]+)', path.read_text(encoding="utf-8")):
+            if href.startswith(("http:", "https:", "mailto:", "//", "data:")):
                 continue
             href = html.unescape(href)
             if href.startswith("/"):  # 404.html links from the site root
@@ -331,6 +331,17 @@ def _broken_links(site: Path) -> list[str]:
 
 def test_no_broken_internal_links(example: Path) -> None:
     assert _broken_links(example) == []
+
+
+def test_no_broken_links_in_a_site_of_generated_pages_only(
+    tmp_path: Path, build_site: SiteBuilder
+) -> None:
+    """Generated pages link only to generated pages: other sites lack our docs/."""
+    project = tmp_path / "kb"
+    shutil.copytree(REPO / "tests" / "fixtures" / "analytics-kb", project)
+    site = build_site(project / "mkdocs.yml", tmp_path / "site", as_of="2026-06-15")
+    assert (site / "reports" / "2026-Q1" / "index.html").is_file()
+    assert _broken_links(site) == []
 
 
 def test_no_broken_links_without_directory_urls(tmp_path: Path, build_site: SiteBuilder) -> None:
