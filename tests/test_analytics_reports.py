@@ -8,6 +8,10 @@ quarters and durations); as of 2026-06-15. Factors by quarter (UTC):
              PM-2026-015 config-change, alerting-gap; PM-2026-019 capacity
     2026-Q2  PM-2026-018 alerting-gap; PM-2026-024 capacity, insufficient-testing;
              PM-2026-027 config-change, capacity; PM-2026-031 missing-canary
+
+Closed items with a `closed_on`: 040's alert item (2025-10-28), 044's failover document
+(2026-02-10) and 015's config diffs (2026-04-02, due 2026-03-20: open at 2026-Q1's end).
+Closed with no date: 044's won't-do, 050's, 019's and 027's done items, 024's won't-do.
 """
 
 from __future__ import annotations
@@ -68,7 +72,10 @@ def test_first_quarter_against_an_empty_one(kb: frames.Frames) -> None:
     assert report.top_factors == [("capacity", 2), ("alerting-gap", 1), ("config-change", 1)]
     # Items of 040 (2), 044 (2), 001 (1): done 2, won't do 1.
     assert (report.items_opened, report.items_done, report.items_wont_do) == (5, 2, 1)
-    # Judged on 2025-12-31: 040's open item is due 2026-01-31, 001's on 2026-03-01.
+    assert report.closed_in_quarter == 1  # 040's, on 2025-10-28
+    assert report.closed_undated == 1  # 044's won't-do
+    # Judged on 2025-12-31: 040's open item is due 2026-01-31, 001's on 2026-03-01; 040's
+    # done item was due 2025-11-01 but closed on 2025-10-28.
     assert report.overdue_at_end.empty
     assert report.complete
 
@@ -90,11 +97,14 @@ def test_a_complete_quarter_against_the_one_before(kb: frames.Frames) -> None:
     # missing-canary (050 and 010, both this quarter); capacity recurred already.
     assert report.newly_recurring == ["alerting-gap", "config-change", "missing-canary"]
     assert (report.items_opened, report.items_done, report.items_wont_do) == (7, 3, 0)
-    # Due before 2026-03-31 and open today: 040's (2026-01-31, 59 days) and 001's
-    # (2026-03-01, 30 days).
+    assert report.closed_in_quarter == 1  # 044's, on 2026-02-10 (015's closed in April)
+    assert report.closed_undated == 3  # 044's won't-do, 050's and 019's done items
+    # Due before 2026-03-31 and open then: 040's (2026-01-31, 59 days) and 001's
+    # (2026-03-01, 30 days), open today, and 015's (2026-03-20, 11 days), closed on
+    # 2026-04-02; 044's item, due 2026-02-01, was closed on 2026-02-10.
     overdue = report.overdue_at_end
-    assert list(overdue["postmortem"]) == ["PM-2025-040", "PM-2026-001"]
-    assert list(overdue["days_at_end"]) == [59, 30]
+    assert list(overdue["postmortem"]) == ["PM-2025-040", "PM-2026-001", "PM-2026-015"]
+    assert list(overdue["days_at_end"]) == [59, 30, 11]
     resolve = report.durations["time_to_resolve"]
     assert resolve.current["median"] == 165.0  # 120 150 | 180 196
     assert resolve.previous["median"] == 120.0  # 90 120 150
@@ -106,6 +116,8 @@ def test_the_running_quarter_is_judged_on_as_of(kb: frames.Frames) -> None:
     assert report.judged_on == AS_OF and not report.complete
     assert report.newly_recurring == []
     assert (report.items_opened, report.items_done, report.items_wont_do) == (7, 1, 1)
+    assert report.closed_in_quarter == 1  # 015's, on 2026-04-02
+    assert report.closed_undated == 5
     # Due before 2026-06-15: 040 (135), 001 (106), 010 (46), 018 twice and 024 (45),
     # 019 (1); 050's item is due on the day itself and is not overdue.
     overdue = report.overdue_at_end

@@ -132,6 +132,7 @@ def test_format_json(run_cli: RunCli) -> None:
         (17, 5, "action_items[0].owner"),
         (22, 11, "action_items[1].type"),
         (24, 10, "action_items[1].due"),
+        (33, 16, "action_items[2].closed_on"),
     ]
     assert items[4]["message"] == (
         "expected one of prevent, detect, mitigate, respond, process; got 'alert'"

@@ -282,6 +282,12 @@ CASES: dict[str, list[E]] = {
         E(17, 5, "action_items[0].due", "(required while the action item is open)"),
         E(22, 11, "action_items[1].type", "got 'alert'"),
         E(24, 10, "action_items[1].due", "expected a real date YYYY-MM-DD, got '2026-04-31'"),
+        E(
+            33,
+            16,
+            "action_items[2].closed_on",
+            "expected no closing date while the action item is open",
+        ),
     ],
     "multi-hotfix.md": [
         E(14, 8, "hotfix.fix", "expected one of full, workaround; got 'partial'"),

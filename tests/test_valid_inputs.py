@@ -223,7 +223,7 @@ def test_every_field_of_the_schema(fixture_taxonomy: Taxonomy) -> None:
     assert pm.hotfix is not None
     assert pm.hotfix.waivers[0].gates == ["soak-test", "load-test"]
     assert pm.action_items[0].due == dt.date(2026, 4, 15)
-    assert entry.body_line == 80
+    assert entry.body_line == 81
     assert entry.body.startswith("\n## Executive Summary\n")
     # Only the first closing --- ends the front matter: a rule in the body is body text.
     assert entry.body.endswith(

@@ -295,6 +295,7 @@ action_items:
     due: {todo}                 # YYYY-MM-DD
     priority: {todo}            # high | medium | low
     status: open              # open | in-progress | done | wont-do
+    # closed_on: YYYY-MM-DD   # the day it became done or wont-do
 communication:
   internal: {todo}
   customer: {todo}

@@ -325,6 +325,9 @@ class ActionItem(Model):
     due: Date | None = None
     priority: Priority
     status: ActionStatus
+    closed_on: Date | None = Field(None, examples=["2026-04-02"])
+    """The day the item was done or dropped; reports use it to tell what was still open at
+    a quarter's end."""
     ticket: Text | None = None
     horizon: Horizon | None = None
 

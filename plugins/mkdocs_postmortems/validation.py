@@ -41,6 +41,7 @@ def validate(document: Document, taxonomy: Taxonomy) -> tuple[Postmortem | None,
     checks.vocabularies(taxonomy)
     checks.time_order()
     checks.no_repeats()
+    checks.closing_dates()
     diagnostics = _placeholders_first(document, diagnostics)
     if has_errors(diagnostics):
         model = None
@@ -191,6 +192,22 @@ class _Checks:
                             (name, index), f"expected each value once, got {got(value)} again"
                         )
                     seen.add(value)
+
+    def closing_dates(self) -> None:
+        """An open item with a closing date would count as both open and closed."""
+        items = self.data.get("action_items")
+        if not isinstance(items, list):
+            return
+        for index, item in enumerate(items):
+            if not isinstance(item, dict) or item.get("closed_on") is None:
+                continue
+            status = item.get("status")
+            if isinstance(status, str) and status in ACTIVE_ACTION_STATUSES:
+                self.error(
+                    ("action_items", index, "closed_on"),
+                    f"expected no closing date while the action item is {status} (set status "
+                    f"to done or wont-do), got {got(item['closed_on'])}",
+                )
 
     def time_order(self) -> None:
         previous: tuple[str, Any] | None = None

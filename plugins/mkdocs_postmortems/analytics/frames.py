@@ -43,6 +43,7 @@ ITEM_COLUMNS = [
     "owner",
     "due",
     "status",
+    "closed_on",
     "priority",
     "type",
     "opened",
@@ -132,6 +133,7 @@ def build(entries: Iterable[Entry], taxonomy: Taxonomy, as_of: dt.date) -> Frame
                     "owner": item.owner,
                     "due": item.due,
                     "status": item.status,
+                    "closed_on": item.closed_on,
                     "priority": item.priority,
                     "type": item.type,
                     # Items are opened by their postmortem: the document's date, else the start.

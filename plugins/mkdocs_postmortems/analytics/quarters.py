@@ -57,9 +57,14 @@ class Report:
     items_opened: int
     items_done: int
     items_wont_do: int
+    """Of the items opened this quarter, how many are done and won't do today."""
+    closed_in_quarter: int
+    """Items of any quarter whose `closed_on` falls in this one."""
+    closed_undated: int
+    """Items of any quarter up to this one closed with no `closed_on`: when is unknown."""
     overdue_at_end: pd.DataFrame = field(repr=False)
-    """Items of this and earlier quarters, open or in progress today and due before the
-    quarter's end: open items then, as far as the files can tell."""
+    """Items of this and earlier quarters, due before the quarter's end and still open
+    then: open or in progress today, or closed after the end (`closed_on`)."""
 
     @property
     def complete(self) -> bool:
@@ -99,9 +104,13 @@ def report(frames: Frames, quarter: str) -> Report:
     )
     items = frames.items
     opened = items[items["quarter"] == quarter]
-    active = items["status"].isin(["open", "in-progress"])
+    so_far = items["quarter"] <= quarter
+    closed_on = items["closed_on"]
+    open_then = items["status"].isin(["open", "in-progress"]) | closed_on.map(
+        lambda day: day is not None and day > judged_on
+    )
     due_before = items["due"].map(lambda due: due is not None and due < judged_on)
-    overdue = items[active & due_before & (items["quarter"] <= quarter)].copy()
+    overdue = items[open_then & due_before & so_far].copy()
     overdue["days_at_end"] = overdue["due"].map(lambda due: (judged_on - due).days)
     overdue = overdue.sort_values(
         ["days_at_end", "postmortem", "title"], ascending=[False, True, True], kind="stable"
@@ -125,5 +134,11 @@ def report(frames: Frames, quarter: str) -> Report:
         items_opened=len(opened),
         items_done=int((opened["status"] == "done").sum()),
         items_wont_do=int((opened["status"] == "wont-do").sum()),
+        closed_in_quarter=int(
+            closed_on.map(lambda day: day is not None and first <= day <= last).sum()
+        ),
+        closed_undated=int(
+            (so_far & items["status"].isin(["done", "wont-do"]) & closed_on.isna()).sum()
+        ),
         overdue_at_end=overdue,
     )

@@ -165,6 +165,8 @@ def _action_items(catalog: Catalog, item: Published) -> str | None:
     rows = []
     for action in actions:
         status = f'<span class="pm-action-status">{esc(action.status)}</span>'
+        if action.closed_on is not None:
+            status += f' <span class="pm-muted">on {day(action.closed_on)}</span>'
         if id(action) in overdue:
             days = overdue[id(action)]
             status += (

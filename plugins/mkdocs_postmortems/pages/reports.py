@@ -184,12 +184,21 @@ def page(ctx: Context, report: Report) -> Page:
             day(row["due"]),
             days_text(int(row["days_at_end"])),
             esc(row["status"]),
+            day(row["closed_on"]),
         ]
         for row in report.overdue_at_end.to_dict("records")
     ]
     overdue_html = (
         table(
-            ["Postmortem", "Action item", "Owner", "Due", "Overdue by then", "Status today"],
+            [
+                "Postmortem",
+                "Action item",
+                "Owner",
+                "Due",
+                "Overdue by then",
+                "Status today",
+                "Closed on",
+            ],
             overdue_rows,
             "pm-items",
         )
@@ -197,15 +206,24 @@ def page(ctx: Context, report: Report) -> Page:
         else '<p class="pm-empty">None.</p>'
     )
     closed = report.items_done + report.items_wont_do
+    undated = (
+        f" {report.closed_undated} closed item{'s' * (report.closed_undated != 1)} of this "
+        "or earlier quarters have no <code>closed_on</code>, so when they closed is unknown: "
+        "they count in neither figure."
+        if report.closed_undated
+        else ""
+    )
     items_html = (
         f"<p>Opened this quarter (the action items of its postmortems): "
-        f"<strong>{report.items_opened}</strong>. Closed since, as of {day(catalog.as_of)}: "
-        f"<strong>{closed}</strong> ({report.items_done} done, {report.items_wont_do} won't "
-        f"do); {still_open} still open or in progress.</p>\n"
+        f"<strong>{report.items_opened}</strong>. Of them, as of {day(catalog.as_of)}: "
+        f"{closed} closed ({report.items_done} done, {report.items_wont_do} won't do), "
+        f"{still_open} still open or in progress.</p>\n"
+        f"<p>Closed in the quarter (<code>closed_on</code> within it): "
+        f"<strong>{report.closed_in_quarter}</strong>.</p>\n"
         f"<p>Overdue at the quarter's end ({day(report.judged_on)}): "
         f"<strong>{len(overdue_rows)}</strong> items of this or earlier quarters, due before "
-        "that day and still open or in progress today. Items closed since are not counted: "
-        "the files record no closing date.</p>\n" + overdue_html
+        "that day and open then (open or in progress today, or closed after it)."
+        f"{undated}</p>\n" + overdue_html
     )
     own = [
         item for item in (ctx.by_path.get(path) for path in _paths(ctx, report)) if item is not None
