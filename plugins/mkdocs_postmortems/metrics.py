@@ -18,6 +18,11 @@ DURATIONS = {
     "time_to_resolve": "resolved_at",
 }
 """Each duration is measured from `started_at` to the field named."""
+DURATION_LABELS = {
+    "time_to_detect": "Time to detect",
+    "time_to_mitigate": "Time to mitigate",
+    "time_to_resolve": "Time to resolve",
+}
 
 
 class AsOfError(ValueError):

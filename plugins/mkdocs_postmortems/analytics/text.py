@@ -8,12 +8,6 @@ from typing import Any
 from mkdocs_postmortems import metrics
 from mkdocs_postmortems.analytics.stats import duration_key
 
-LABELS = {
-    "time_to_detect": "Time to detect",
-    "time_to_mitigate": "Time to mitigate",
-    "time_to_resolve": "Time to resolve",
-}
-
 
 def _table(head: list[str], rows: list[list[str]], numeric: tuple[int, ...] = ()) -> list[str]:
     """Columns padded to their widest cell; numbers to the right."""
@@ -42,7 +36,7 @@ def summary(figures: dict[str, Any]) -> str:
         "Durations (median and p90 of the n postmortems that record both ends):",
     ]
     rows = []
-    for name, label in LABELS.items():
+    for name, label in metrics.DURATION_LABELS.items():
         d = figures[duration_key(name)]
         rows.append(
             [

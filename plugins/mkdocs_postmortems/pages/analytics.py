@@ -24,11 +24,6 @@ SPREAD_ROWS = 15
 SPREAD_QUARTERS = 12
 DURATION_QUARTERS = 12
 LIST_LIMIT = 100
-DURATION_LABELS = {
-    "time_to_detect": "Time to detect",
-    "time_to_mitigate": "Time to mitigate",
-    "time_to_resolve": "Time to resolve",
-}
 TITLES = {
     "severity": "Severity trends",
     "durations": "Time to detect, mitigate and resolve",
@@ -222,7 +217,7 @@ def durations(ctx: Context) -> Page:
     here = urls.ANALYTICS_PAGES["durations"]
     page = Page(src_uri=here, title=TITLES["durations"], in_nav=True)
     incidents = ctx.frames.incidents
-    dated = [q for q in ctx.figures["quarters"]][-DURATION_QUARTERS:]
+    dated = list(ctx.figures["quarters"])[-DURATION_QUARTERS:]
     levels = _levels(ctx)
     parts = [
         f'<h1 id="durations">{esc(TITLES["durations"])}</h1>\n',
@@ -232,7 +227,7 @@ def durations(ctx: Context) -> Page:
         "and every dot is one postmortem.</p>\n",
         WHY_MEDIANS,
     ]
-    for name, label in DURATION_LABELS.items():
+    for name, label in metrics.DURATION_LABELS.items():
         slug = name.replace("_", "-")
         overall = ctx.figures[stats.duration_key(name)]
         parts.append(

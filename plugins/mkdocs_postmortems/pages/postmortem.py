@@ -21,11 +21,6 @@ from mkdocs_postmortems.pages.html import definition_list, esc, link, multiline,
 from mkdocs_postmortems.schema import TestingKind
 
 TESTING_KINDS: tuple[TestingKind, ...] = ("unit", "integration", "manual", "staging", "canary")
-DURATION_LABELS = {
-    "time_to_detect": "Time to detect",
-    "time_to_mitigate": "Time to mitigate",
-    "time_to_resolve": "Time to resolve",
-}
 
 
 def _yes_no(value: bool | None) -> str:
@@ -55,7 +50,7 @@ def _card(catalog: Catalog, item: Published) -> str:
         ("Mitigated", when(pm.mitigated_at)),
         ("Resolved", when(pm.resolved_at)),
     ]
-    for name, label in DURATION_LABELS.items():
+    for name, label in metrics.DURATION_LABELS.items():
         minutes = item.durations[name]
         rows.append((label, esc(metrics.format_minutes(minutes))))
     rows.append(("Quarter", esc(item.quarter or "\u2013")))

@@ -18,12 +18,6 @@ from mkdocs_postmortems.pages.figures import (
 )
 from mkdocs_postmortems.pages.html import esc, link, table
 
-DURATION_LABELS = {
-    "time_to_detect": "Time to detect",
-    "time_to_mitigate": "Time to mitigate",
-    "time_to_resolve": "Time to resolve",
-}
-
 
 def _change(current: int, previous: int) -> str:
     delta = current - previous
@@ -48,7 +42,7 @@ def _count_sentence(report: Report) -> str:
 
 def _duration_rows(report: Report) -> list[list[str]]:
     rows = []
-    for name, label in DURATION_LABELS.items():
+    for name, label in metrics.DURATION_LABELS.items():
         change = report.durations[name]
         now, then = change.current, change.previous
         if now["median"] is not None and then["median"] is not None:
