@@ -68,6 +68,12 @@ class Taxonomy(_Model):
     contributing_factors: dict[Slug, Factor] | None = None
     required: Required = Field(default_factory=Required)
 
+    def rank(self, level: str | None) -> int:
+        """Position of a severity, most severe first; unknown levels after every known one,
+        so sorting, badges and chart colours agree on the order."""
+        levels = list(self.severities)
+        return levels.index(level) if level in levels else len(levels)
+
     def factor_for(self, name: str) -> str | None:
         """The factor key that `name` spells as a key, label or alias, ignoring case and
         the difference between spaces, underscores and hyphens."""

@@ -73,12 +73,6 @@ class Frames:
         return [str(value) for value in rows["id"]]
 
 
-def severity_rank(taxonomy: Taxonomy, level: str | None) -> int:
-    """Position in the taxonomy, most severe first; unknown levels after every known one."""
-    levels = list(taxonomy.severities)
-    return levels.index(level) if level in levels else len(levels)
-
-
 def _start_key(entry: Entry) -> tuple[float, str]:
     start = entry.postmortem.started_at
     stem = Path(entry.path).stem
@@ -107,7 +101,7 @@ def build(entries: Iterable[Entry], taxonomy: Taxonomy, as_of: dt.date) -> Frame
                 "stem": stem,
                 "title": pm.title or stem,
                 "severity": pm.severity,
-                "rank": severity_rank(taxonomy, pm.severity),
+                "rank": taxonomy.rank(pm.severity),
                 "quarter": quarter,
                 "started": pm.started_at,
                 "day": started_day,

@@ -9,7 +9,7 @@ import pandas as pd
 
 from mkdocs_postmortems import metrics
 from mkdocs_postmortems.analytics import noise
-from mkdocs_postmortems.analytics.frames import Frames, severity_rank
+from mkdocs_postmortems.analytics.frames import Frames
 from mkdocs_postmortems.analytics.stats import by_severity
 from mkdocs_postmortems.analytics.summary import Distribution, distribution
 
@@ -84,7 +84,7 @@ def report(frames: Frames, quarter: str) -> Report:
     first, last = bounds(quarter)
     judged_on = min(last, frames.as_of)
     levels = {**by_severity(frames, then), **by_severity(frames, now)}
-    order = sorted(levels, key=lambda level: severity_rank(frames.taxonomy, level))
+    order = sorted(levels, key=frames.taxonomy.rank)
     current_levels, previous_levels = by_severity(frames, now), by_severity(frames, then)
     durations = {
         name: DurationChange(

@@ -49,8 +49,7 @@ class Page:
 def severity_badge(catalog: Catalog, level: str | None) -> str:
     if level is None:
         return ""
-    levels = list(catalog.taxonomy.severities)
-    rank = levels.index(level) if level in levels else len(levels)
+    rank = catalog.taxonomy.rank(level)
     info = catalog.taxonomy.severities.get(level)
     label = f"{level} · {info.label}" if info else level
     title = f' title="{esc(info.description)}"' if info else ""

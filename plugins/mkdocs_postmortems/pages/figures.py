@@ -16,9 +16,7 @@ Files = dict[str, bytes]
 
 
 def severity_colour(catalog: Catalog, level: str) -> str:
-    levels = list(catalog.taxonomy.severities)
-    rank = levels.index(level) if level in levels else len(levels)
-    return colours.severity(rank)[0]
+    return colours.severity(catalog.taxonomy.rank(level))[0]
 
 
 def figure(

@@ -59,8 +59,7 @@ def _filter(catalog: Catalog, kind: str) -> str:
 def _row(catalog: Catalog, here: str, item: Published) -> str:
     pm = item.postmortem
     rel = catalog.links.rel
-    levels = list(catalog.taxonomy.severities)
-    rank = levels.index(pm.severity) if pm.severity in levels else len(levels)
+    rank = catalog.taxonomy.rank(pm.severity)
     started = pm.started_at
     resolve = item.durations["time_to_resolve"]
     text = " ".join(
