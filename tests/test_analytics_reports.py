@@ -233,3 +233,40 @@ def test_an_empty_knowledge_base_gets_empty_analytics(
     for page in ("analytics", "analytics/durations", "analytics/factors", "reports"):
         assert (out / page / "index.html").is_file(), page
     assert "No postmortems yet" in (out / "reports" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_postmortem_without_a_start_counts_but_in_no_quarter(
+    build_site: SiteBuilder, tmp_path: Path, run_cli: RunCli
+) -> None:
+    """Corpora such as icco relax `started_at`: such a postmortem has no quarter and no
+    durations, yet counts, and its overdue items are listed."""
+    root = tmp_path / "kb"
+    shutil.copytree(KB, root)
+    taxonomy_file = root / "postmortems" / "taxonomy.yml"
+    text = taxonomy_file.read_text(encoding="utf-8")
+    relaxed = text.replace(", started_at, detected_at]", "]").replace("[resolved_at, ", "[")
+    assert relaxed.count("started_at") == 0 and "resolved_at" not in relaxed
+    taxonomy_file.write_text(relaxed, encoding="utf-8")
+    (root / "postmortems" / "2026" / "2026-05-30-undated.md").write_text(
+        "---\nid: PM-2026-040\ntitle: A near miss written from memory\nseverity: P3\n"
+        "status: published\ndate: 2026-05-30\nauthors: [li.wei]\nservices: [edge]\n"
+        "teams: [edge]\nsummary: Nobody wrote down when it started.\n"
+        "contributing_factors: [alerting-gap]\n"
+        "action_items:\n  - title: Write the start time down next time\n    type: process\n"
+        "    owner: li.wei\n    due: 2026-06-01\n    priority: low\n    status: open\n"
+        "---\n\nBody.\n",
+        encoding="utf-8",
+    )
+    result = run_cli("stats", root / "postmortems", "--as-of", AS_OF.isoformat(), "--json")
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert (figures["count"], figures["undated"]) == (12, 1)
+    assert sum(q["count"] for q in figures["quarters"].values()) == 11
+    assert figures["time_to_resolve_minutes"]["n"] == 11
+    assert ("PM-2026-040", 14) in {
+        (o["postmortem"], o["days_overdue"]) for o in figures["overdue_action_items"]
+    }
+    out = build_site(root / "mkdocs.yml", tmp_path / "out", as_of=AS_OF.isoformat())
+    assert (out / "data" / "stats.json").read_text(encoding="utf-8") == result.stdout
+    report = (out / "reports" / "2026-Q2" / "index.html").read_text(encoding="utf-8")
+    assert "PM-2026-040" not in report
