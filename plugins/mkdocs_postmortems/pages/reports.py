@@ -286,6 +286,7 @@ def index(ctx: Context, reports: list[Report]) -> Page:
                     "Overdue at end",
                 ],
                 rows,
+                "pm-reports",
             )
             if rows
             else '<p class="pm-empty">No postmortems yet.</p>'
