@@ -13,13 +13,14 @@ import json
 import statistics
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import goldens
 from mkdocs_postmortems import metrics, taxonomy
-from mkdocs_postmortems.analytics import frames
+from mkdocs_postmortems.analytics import frames, summary
 from mkdocs_postmortems.corpus import load_corpus
 from mkdocs_postmortems.pages import build as site_build
 from mkdocs_postmortems.pages import catalog as catalog_module
@@ -86,13 +87,13 @@ def test_percentile_is_linear_interpolation(values: list[float], q: float) -> No
     # statistics.quantiles' inclusive method is the same linear interpolation as pandas'.
     cuts = statistics.quantiles(values, n=10, method="inclusive")
     expected = cuts[4] if q == 0.5 else cuts[8]
-    result = metrics.percentile(values, q)
-    assert result is not None
+    result = summary.percentile(pd.Series(values, dtype="float64"), q)
     assert result == pytest.approx(expected, rel=1e-9, abs=1e-9)
 
 
 def test_percentile_of_nothing_is_none() -> None:
-    assert metrics.percentile([], 0.5) is None
+    empty = summary.distribution(pd.Series([], dtype="float64"))
+    assert empty == {"n": 0, "median": None, "p90": None, "mean": None}
 
 
 @pytest.mark.parametrize(

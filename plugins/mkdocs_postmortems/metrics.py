@@ -96,14 +96,3 @@ def format_minutes(value: float | None) -> str:
     if hours:
         return f"{sign}{hours} h {mins:02d} min"
     return f"{sign}{mins} min"
-
-
-def percentile(values: list[float], q: float) -> float | None:
-    """Linear-interpolated percentile (pandas' and numpy's default); None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * q
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)

@@ -67,11 +67,6 @@ class Frames:
     """One row per (postmortem, factor) named, each factor once per postmortem."""
     drafts: int
 
-    def ids(self, quarter: str) -> list[str]:
-        """The ids of a quarter's postmortems, oldest first."""
-        rows = self.incidents[self.incidents["quarter"] == quarter]
-        return [str(value) for value in rows["id"]]
-
 
 def _start_key(entry: Entry) -> tuple[float, str]:
     start = entry.postmortem.started_at

@@ -21,6 +21,11 @@ class Distribution(TypedDict):
     mean: float | None
 
 
+def percentile(known: pd.Series, q: float) -> float:
+    """Linear-interpolated percentile of values without gaps: DESIGN.md's definition."""
+    return float(known.quantile(q, interpolation="linear"))
+
+
 def distribution(values: pd.Series) -> Distribution:
     """n, median, p90 (linear interpolation, pandas' default) and mean of the known values."""
     known = values.dropna()
@@ -28,8 +33,8 @@ def distribution(values: pd.Series) -> Distribution:
         return {"n": 0, "median": None, "p90": None, "mean": None}
     return {
         "n": int(known.size),
-        "median": _round(known.quantile(0.5)),
-        "p90": _round(known.quantile(0.9)),
+        "median": _round(percentile(known, 0.5)),
+        "p90": _round(percentile(known, 0.9)),
         "mean": _round(known.mean()),
     }
 
