@@ -44,7 +44,8 @@ class Report:
     last: dt.date
     judged_on: dt.date
     """The quarter's last day, or as_of while the quarter is still running."""
-    ids: list[str]
+    paths: list[str]
+    """Source paths of the quarter's postmortems, oldest first."""
     count: int
     previous_count: int
     count_verdict: noise.Verdict
@@ -121,7 +122,7 @@ def report(frames: Frames, quarter: str) -> Report:
         first=first,
         last=last,
         judged_on=judged_on,
-        ids=[str(i) for i in now["id"]],
+        paths=[str(path) for path in now["path"]],
         count=len(now),
         previous_count=len(then),
         count_verdict=noise.counts(len(now), len(then)),

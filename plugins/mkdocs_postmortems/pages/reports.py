@@ -219,9 +219,7 @@ def page(ctx: Context, report: Report) -> Page:
         "that day and open then (open or in progress today, or closed after it)."
         f"{undated}</p>\n" + overdue_html
     )
-    own = [
-        item for item in (ctx.by_path.get(path) for path in _paths(ctx, report)) if item is not None
-    ]
+    own = [item for item in (ctx.by_path.get(path) for path in report.paths) if item is not None]
     own.sort(key=lambda item: item.sort_key())
     html = (
         f'<h1 id="report">{esc(title)}</h1>\n'
@@ -244,11 +242,6 @@ def page(ctx: Context, report: Report) -> Page:
     )
     result.markdown = result.slot("report", html)
     return result
-
-
-def _paths(ctx: Context, report: Report) -> list[str]:
-    rows = ctx.frames.incidents[ctx.frames.incidents["quarter"] == report.quarter]
-    return [str(path) for path in rows["path"]]
 
 
 def index(ctx: Context, reports: list[Report]) -> Page:
