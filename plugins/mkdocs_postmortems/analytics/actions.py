@@ -8,20 +8,22 @@ from dataclasses import dataclass
 import pandas as pd
 
 from mkdocs_postmortems.analytics.frames import Frames
+from mkdocs_postmortems.schema import ACTIVE_ACTION_STATUSES
 
 AGE_BUCKETS = ((30, "0-30 days"), (90, "31-90 days"), (180, "91-180 days"), (365, "181-365 days"))
 OLDEST = "over a year"
 
 
-def _open(items: pd.DataFrame) -> pd.Series:
-    return items["status"].isin(["open", "in-progress"])
+def is_open(items: pd.DataFrame) -> pd.Series:
+    """Which items are open or in progress: `schema.ACTIVE_ACTION_STATUSES`."""
+    return items["status"].isin(ACTIVE_ACTION_STATUSES)
 
 
 def counts_by(frames: Frames, column: str) -> pd.DataFrame:
     """Items, open and overdue per owner or per team (an item belongs to its postmortem's
     teams), most overdue first."""
     items = frames.items.assign(
-        open=_open(frames.items), overdue=frames.items["days_overdue"].notna()
+        open=is_open(frames.items), overdue=frames.items["days_overdue"].notna()
     )
     if column == "teams":
         items = items.explode("teams")
@@ -53,7 +55,7 @@ def age_bucket(days: int) -> str:
 def ages(frames: Frames) -> list[tuple[str, int, int]]:
     """Open and in-progress items by days since their postmortem was written, with how many
     of each bucket are overdue: (bucket, items, overdue)."""
-    active = frames.items[_open(frames.items) & frames.items["opened"].notna()]
+    active = frames.items[is_open(frames.items) & frames.items["opened"].notna()]
     buckets = [label for _, label in AGE_BUCKETS] + [OLDEST]
     counts = {label: [0, 0] for label in buckets}
     for opened, overdue in zip(active["opened"], active["days_overdue"], strict=True):

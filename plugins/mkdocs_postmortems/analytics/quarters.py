@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from mkdocs_postmortems import metrics
-from mkdocs_postmortems.analytics import noise
+from mkdocs_postmortems.analytics import actions, noise
 from mkdocs_postmortems.analytics.frames import Frames
 from mkdocs_postmortems.analytics.stats import by_severity
 from mkdocs_postmortems.analytics.summary import Distribution, distribution
@@ -107,7 +107,7 @@ def report(frames: Frames, quarter: str) -> Report:
     opened = items[items["quarter"] == quarter]
     so_far = items["quarter"] <= quarter
     closed_on = items["closed_on"]
-    open_then = items["status"].isin(["open", "in-progress"]) | closed_on.map(
+    open_then = actions.is_open(items) | closed_on.map(
         lambda day: day is not None and day > judged_on
     )
     due_before = items["due"].map(lambda due: due is not None and due < judged_on)

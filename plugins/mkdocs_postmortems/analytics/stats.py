@@ -62,24 +62,32 @@ def factors(frames: Frames) -> list[dict[str, Any]]:
     return out
 
 
+def completion_rate(items: pd.DataFrame) -> float | None:
+    """Done items out of all but won't do (a decision, not work left); None for none."""
+    doable = int((items["status"] != "wont-do").sum())
+    return round(int((items["status"] == "done").sum()) / doable, 3) if doable else None
+
+
 def action_items(frames: Frames) -> dict[str, Any]:
     items = frames.items
     counts = {name: int((items["status"] == status).sum()) for status, name in STATUSES.items()}
-    doable = len(items) - counts["wont_do"]
     return {
         "total": len(items),
         **counts,
         "overdue": int(items["days_overdue"].notna().sum()),
-        "completion_rate": round(counts["done"] / doable, 3) if doable else None,
+        "completion_rate": completion_rate(items),
     }
 
 
-def overdue(frames: Frames) -> list[dict[str, Any]]:
-    """Open or in-progress items past due, most overdue first."""
+def overdue_items(frames: Frames) -> pd.DataFrame:
+    """Open or in-progress items past due, most overdue first, then by postmortem and title."""
     rows = frames.items[frames.items["days_overdue"].notna()]
-    ordered = rows.sort_values(
+    return rows.sort_values(
         ["days_overdue", "postmortem", "title"], ascending=[False, True, True], kind="stable"
     )
+
+
+def overdue(frames: Frames) -> list[dict[str, Any]]:
     return [
         {
             "postmortem": row["postmortem"],
@@ -89,7 +97,7 @@ def overdue(frames: Frames) -> list[dict[str, Any]]:
             "days_overdue": int(row["days_overdue"]),
             "status": row["status"],
         }
-        for row in ordered.to_dict("records")
+        for row in overdue_items(frames).to_dict("records")
     ]
 
 

@@ -420,9 +420,7 @@ def action_page(ctx: Context) -> Page:
     page = Page(src_uri=here, title=TITLES["action-items"], in_nav=True, hide=["toc"])
     catalog = ctx.catalog
     items = ctx.figures["action_items"]
-    overdue = ctx.frames.items[ctx.frames.items["days_overdue"].notna()].sort_values(
-        ["days_overdue", "postmortem", "title"], ascending=[False, True, True], kind="stable"
-    )
+    overdue = stats.overdue_items(ctx.frames)
     overdue_rows = [
         [
             ctx.postmortem(here, row["path"], row["postmortem"]),
@@ -469,15 +467,13 @@ def action_page(ctx: Context) -> Page:
     by_severity = []
     for level in _levels(ctx):
         rows = ctx.frames.items[ctx.frames.items["severity"] == level]
-        doable = int((rows["status"] != "wont-do").sum())
-        done = int((rows["status"] == "done").sum())
         by_severity.append(
             [
                 severity_badge(catalog, level),
                 str(len(rows)),
-                str(done),
+                str(int((rows["status"] == "done").sum())),
                 str(int((rows["status"] == "wont-do").sum())),
-                _percent(done / doable if doable else None),
+                _percent(stats.completion_rate(rows)),
             ]
         )
     ages = actions.ages(ctx.frames)
