@@ -24,21 +24,15 @@ def spread(frames: Frames) -> pd.DataFrame:
     return table.loc[order, sorted(table.columns)]
 
 
-def pairs(frames: Frames) -> list[tuple[str, str, int]]:
-    """Factors named together in one postmortem, most often first: (a, b, postmortems)."""
+def pairs(frames: Frames) -> tuple[list[tuple[str, str, int]], int]:
+    """Factors named together in one postmortem, most often first, as (a, b, postmortems)
+    up to PAIR_LIMIT; and how many distinct pairs there are, so a page can say it shows
+    only the first."""
     counts: Counter[tuple[str, str]] = Counter()
     for keys in frames.incidents["factors"]:
         counts.update(combinations(sorted(keys), 2))
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return [(a, b, n) for (a, b), n in ranked[:PAIR_LIMIT]]
-
-
-def pair_total(frames: Frames) -> int:
-    """How many distinct pairs occur, so a page can say when it shows only the first."""
-    seen: set[tuple[str, str]] = set()
-    for keys in frames.incidents["factors"]:
-        seen.update(combinations(sorted(keys), 2))
-    return len(seen)
+    return [(a, b, n) for (a, b), n in ranked[:PAIR_LIMIT]], len(counts)
 
 
 def never_named(frames: Frames) -> list[str]:

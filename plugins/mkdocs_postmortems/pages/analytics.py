@@ -376,8 +376,7 @@ def factor_page(ctx: Context) -> Page:
             "pm-numbers pm-grid",
         ),
     )
-    pairs = factors.pairs(ctx.frames)
-    total_pairs = factors.pair_total(ctx.frames)
+    pairs, total_pairs = factors.pairs(ctx.frames)
     pairs_html = (
         table(
             ["Factor", "Named with", "Postmortems naming both"],
