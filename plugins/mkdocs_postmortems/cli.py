@@ -283,9 +283,9 @@ def _stats(args: argparse.Namespace) -> int:
     from mkdocs_postmortems.taxonomy import TaxonomyError
 
     try:
-        as_of = metrics.as_of_date(args.as_of)
+        as_of = metrics.as_of_date(args.as_of, option="--as-of")
     except metrics.AsOfError as error:
-        print(f"postmortems stats: {error}".replace(" as_of:", " --as-of:"), file=sys.stderr)
+        print(f"postmortems stats: {error}", file=sys.stderr)
         return EXIT_INVALID
     if not args.dir.is_dir():
         print(f"postmortems stats: {args.dir}: expected a folder of postmortems", file=sys.stderr)

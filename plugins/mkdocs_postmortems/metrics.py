@@ -57,13 +57,15 @@ def is_open(item: ActionItem) -> bool:
     return item.status in ACTIVE_ACTION_STATUSES
 
 
-def as_of_date(configured: str | None, environ: Mapping[str, str] = os.environ) -> dt.date:
+def as_of_date(
+    configured: str | None, environ: Mapping[str, str] = os.environ, *, option: str = "as_of"
+) -> dt.date:
     """The day "overdue" is judged on: config, else POSTMORTEMS_AS_OF, else the build date.
 
     The build date is `SOURCE_DATE_EPOCH` when set, so reproducible builds stay identical.
     """
     for source, value in (
-        ("as_of", configured),
+        (option, configured),
         ("POSTMORTEMS_AS_OF", environ.get("POSTMORTEMS_AS_OF")),
     ):
         if value:
