@@ -263,16 +263,11 @@ def durations(ctx: Context) -> Page:
                 numbers=table(["Quarter", *DISTRIBUTION_HEAD], rows, "pm-numbers"),
             )
         )
-        by_level = [
-            (level, [float(v) for v in incidents[incidents["severity"] == level][name].dropna()])
-            for level in levels
-        ]
+        minutes = {level: incidents[incidents["severity"] == level][name] for level in levels}
+        by_level = [(level, [float(v) for v in minutes[level].dropna()]) for level in levels]
         rows = [
-            [
-                severity_badge(ctx.catalog, level),
-                *distribution_cells(distribution(incidents[incidents["severity"] == level][name])),
-            ]
-            for level, _ in by_level
+            [severity_badge(ctx.catalog, level), *distribution_cells(distribution(minutes[level]))]
+            for level in levels
         ]
         parts.append(
             figure(
