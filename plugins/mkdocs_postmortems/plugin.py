@@ -17,9 +17,10 @@ from mkdocs.config import config_options as opt
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
+from mkdocs.utils.templates import TemplateContext
 
 from mkdocs_postmortems import metrics, sanitize
 from mkdocs_postmortems import taxonomy as taxonomy_module
@@ -27,7 +28,7 @@ from mkdocs_postmortems.analytics import frames as analytics_frames
 from mkdocs_postmortems.corpus import Corpus, load_corpus
 from mkdocs_postmortems.pages import build as site_module
 from mkdocs_postmortems.pages import catalog as catalog_module
-from mkdocs_postmortems.pages.common import SLOT, Page
+from mkdocs_postmortems.pages.common import Page
 from mkdocs_postmortems.pages.html import esc
 from mkdocs_postmortems.pages.listings import home_block
 
@@ -57,6 +58,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.corpus: Corpus | None = None
         self.site: site_module.Site | None = None
         self.pages: dict[str, Page] = {}
+        self.search_views: dict[str, str] = {}
+        self.full_content: dict[str, str] = {}
 
     def _root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
@@ -111,6 +114,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         for diagnostic in self.site.problems:
             log.warning(str(diagnostic))
         self.pages = {}
+        self.search_views = {}
         for page in self.site.pages:
             # Postmortem and term pages stay out of the nav; indexes and search find them.
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -170,12 +174,34 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if generated is not None:
             if generated.sanitize:
                 html = sanitize.clean(html)
-            for name, slot in generated.slots.items():
-                html = html.replace(f"<p>{SLOT.format(name)}</p>", slot, 1)
+            html, self.search_views[page.file.src_uri] = generated.fill(html)
         if HOME_MARKER in html and self.site is not None:
             block = home_block(self.site.catalog, self.site.figures, page.file.src_uri)
             html = html.replace(HOME_MARKER, block, 1)
         return html
+
+    # Search plugins index `page.content` in on_page_context. A generated page shows them its
+    # search view (slots as text) and gets its full content back before the template runs.
+    @event_priority(100)
+    def _show_search_view(
+        self, context: TemplateContext, /, *, page: MkDocsPage, config: MkDocsConfig, nav: Any
+    ) -> TemplateContext:
+        view = self.search_views.get(page.file.src_uri)
+        if view is not None and page.content is not None:
+            self.full_content[page.file.src_uri] = page.content
+            page.content = view
+        return context
+
+    @event_priority(-100)
+    def _restore_content(
+        self, context: TemplateContext, /, *, page: MkDocsPage, config: MkDocsConfig, nav: Any
+    ) -> TemplateContext:
+        full = self.full_content.pop(page.file.src_uri, None)
+        if full is not None:
+            page.content = full
+        return context
+
+    on_page_context = CombinedEvent(_show_search_view, _restore_content)
 
     def _edit_url(self, config: MkDocsConfig, source: str) -> str | None:
         if not config.repo_url:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from mkdocs_postmortems.pages import urls
 from mkdocs_postmortems.pages.catalog import Catalog, Published
-from mkdocs_postmortems.pages.html import esc, link
+from mkdocs_postmortems.pages.html import esc, link, text_only, unsearched
 
 SLOT = "@@postmortems-slot-{}@@"
 """Placeholder paragraph in a page's Markdown, replaced by trusted HTML after rendering,
@@ -40,10 +40,30 @@ class Page:
     in_nav: bool = False
     """Indexes belong in an automatic nav; thousands of postmortem pages do not."""
 
-    def slot(self, name: str, html: str) -> str:
+    search_text: dict[str, str] = field(default_factory=dict)
+    """What search indexes for a slot, where its text alone would not do (empty: nothing)."""
+
+    def slot(self, name: str, html: str, search: str | None = None) -> str:
         """Register a slot and return its Markdown placeholder paragraph."""
         self.slots[name] = html
+        if search is not None:
+            self.search_text[name] = search
         return "\n" + SLOT.format(name) + "\n"
+
+    def fill(self, rendered: str) -> tuple[str, str]:
+        """The rendered page with its slots, and the same with each slot as text for search.
+
+        Search parses every tag of what it is given, and the slots' tables and cards are
+        most of a page's tags but little of its words."""
+        full = search = rendered
+        for name, html in self.slots.items():
+            placeholder = f"<p>{SLOT.format(name)}</p>"
+            full = full.replace(placeholder, html, 1)
+            text = self.search_text.get(name)
+            if text is None:
+                text = text_only(html)
+            search = search.replace(placeholder, f"<p>{text}</p>" if text else "", 1)
+        return full, search
 
 
 def severity_badge(catalog: Catalog, level: str | None) -> str:
@@ -108,7 +128,7 @@ def summary_item(catalog: Catalog, here: str, item: Published) -> str:
 def summary_list(catalog: Catalog, here: str, items: list[Published]) -> str:
     if not items:
         return '<p class="pm-empty">No postmortems yet.</p>'
-    return (
+    return unsearched(
         '<ul class="pm-summaries">\n'
         + "\n".join(summary_item(catalog, here, i) for i in items)
         + "\n</ul>"

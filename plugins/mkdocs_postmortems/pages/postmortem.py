@@ -17,7 +17,7 @@ from mkdocs_postmortems.pages.common import (
     term_links,
     when,
 )
-from mkdocs_postmortems.pages.html import definition_list, esc, link, multiline, table
+from mkdocs_postmortems.pages.html import definition_list, esc, link, multiline, table, unsearched
 from mkdocs_postmortems.schema import TestingKind
 
 TESTING_KINDS: tuple[TestingKind, ...] = ("unit", "integration", "manual", "staging", "canary")
@@ -291,7 +291,7 @@ def _related(catalog: Catalog, item: Published) -> str | None:
             f'<li>{link(href, other.title)} <span class="pm-muted">{esc(other.id)} · '
             f"shares {esc(labels)}</span></li>"
         )
-    return '<ul class="pm-related">' + "".join(rows) + "</ul>"
+    return unsearched('<ul class="pm-related">' + "".join(rows) + "</ul>")
 
 
 def page(catalog: Catalog, item: Published) -> Page:
@@ -317,9 +317,16 @@ def page(catalog: Catalog, item: Published) -> Page:
         ("Communication", "communication", _communication(item)),
         ("Review meeting", "review", _review(item)),
     ]
+    # Search indexes a factor by its name, not the taxonomy's description repeated on every
+    # page that names it.
+    factor_names = ", ".join(
+        f"{esc(term_label(catalog, 'factors', key))} ({esc(key)})"
+        for key in pm.contributing_factors or []
+    )
+    searched = {"factors": factor_names}
     for heading, name, html in sections:
         if html is not None:
-            parts.append(f"## {heading}\n" + result.slot(name, html))
+            parts.append(f"## {heading}\n" + result.slot(name, html, searched.get(name)))
     body = item.entry.body.strip("\n")
     if body:
         parts.append(body)
