@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import json
+import posixpath
 import statistics
 from pathlib import Path
 
@@ -217,3 +218,12 @@ def test_default_taxonomy_has_a_colour_per_level() -> None:
     css = colours.severity_css()
     assert css.count(".pm-sev-") == len(colours.SEVERITY)
     assert len(taxonomy.DEFAULT.severities) <= len(colours.SEVERITY)
+
+
+_SEGMENT = st.sampled_from(["a", "b", "postmortems", "pm-1", "index.html", "x.svg"])
+_CLEAN_PATH = st.lists(_SEGMENT, max_size=4).map("/".join)
+
+
+@given(_CLEAN_PATH, _CLEAN_PATH)
+def test_relpath_agrees_with_posixpath(target: str, base: str) -> None:
+    assert urls.relpath(target, base) == posixpath.relpath(target or ".", base or ".")

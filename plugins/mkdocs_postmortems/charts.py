@@ -54,6 +54,8 @@ DPI = 100
 PAD_INCHES = 0.1
 MAX_ROWS = 40
 """Figures stop growing here; beyond it the rows, and their labels, get smaller."""
+MAX_POINTS = 200
+"""Dots drawn per row of a strip plot; past it, evenly spaced quantiles stand in."""
 LOG_FLOOR = 0.5
 """Minutes: zero or negative durations are drawn here, since a log axis has no zero."""
 
@@ -353,11 +355,22 @@ def _jitter(count: int) -> np.ndarray[Any, np.dtype[np.float64]]:
     return ((index * _GOLDEN + 0.5) % 1.0 - 0.5) * 2 * _JITTER
 
 
+def _quantiles(values: list[float], count: int) -> list[float]:
+    """`count` evenly spaced order statistics of sorted `values` (all of them if fewer):
+    a strip of thousands of dots is a smear that costs a megabyte of SVG, and this sample
+    keeps its shape, ends included."""
+    if len(values) <= count:
+        return values
+    last = len(values) - 1
+    return [values[round(i * last / (count - 1))] for i in range(count)]
+
+
 @_cached
 def distributions(
     groups: list[tuple[str, list[float], str]], *, xlabel: str, log: bool = True
 ) -> bytes:
-    """Durations are few and skewed: a box gives the shape, the points show every incident."""
+    """Durations are few and skewed: a box gives the shape, the points show the incidents
+    (every one up to MAX_POINTS a row, evenly spaced quantiles past that)."""
     if not groups:
         return _no_data()
 
@@ -392,9 +405,10 @@ def distributions(
         )
         for median in parts["medians"]:
             median.set_zorder(4)  # above the points, so it stays readable in a dense strip
+        shown = _quantiles(values, MAX_POINTS)
         ax.scatter(
-            values,
-            row + _jitter(len(values)),
+            shown,
+            row + _jitter(len(shown)),
             s=max(6.0, 16.0 * fontsize / 9.0),
             color=colour,
             alpha=0.75,

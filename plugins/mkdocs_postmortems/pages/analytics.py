@@ -11,6 +11,7 @@ from mkdocs_postmortems.pages.common import Page, day, severity_badge, term_labe
 from mkdocs_postmortems.pages.context import Context, window
 from mkdocs_postmortems.pages.figures import (
     DISTRIBUTION_HEAD,
+    LIST_LIMIT,
     days_text,
     distribution_cells,
     figure,
@@ -23,7 +24,6 @@ FACTOR_BARS = 20
 SPREAD_ROWS = 15
 SPREAD_QUARTERS = 12
 DURATION_QUARTERS = 12
-LIST_LIMIT = 100
 TITLES = {
     "severity": "Severity trends",
     "durations": "Time to detect, mitigate and resolve",
@@ -224,7 +224,9 @@ def durations(ctx: Context) -> Page:
         '<p class="pm-muted">Minutes from <code>started_at</code> to <code>detected_at</code>, '
         "<code>mitigated_at</code> and <code>resolved_at</code>. Charts use a logarithmic "
         "scale: each box spans the middle half of the incidents, its line is the median, "
-        "and every dot is one postmortem.</p>\n",
+        f"and every dot is one postmortem; past {charts.MAX_POINTS} postmortems in a row, "
+        f"the dots are {charts.MAX_POINTS} evenly spaced quantiles of them, which keep the "
+        "shape.</p>\n",
         WHY_MEDIANS,
     ]
     for name, label in metrics.DURATION_LABELS.items():
@@ -408,6 +410,15 @@ def factor_page(ctx: Context) -> Page:
     return page
 
 
+def _more(total: int, noun: str, data_href: str) -> str:
+    if total <= LIST_LIMIT:
+        return ""
+    return (
+        f'<p class="pm-muted">The {LIST_LIMIT} most overdue of {total:,} {noun}; all of them '
+        f"are in {link(data_href, 'stats.json')} (<code>overdue_action_items</code>).</p>"
+    )
+
+
 def action_page(ctx: Context) -> Page:
     here = urls.ANALYTICS_PAGES["action-items"]
     # The item tables need the width the table of contents would take.
@@ -425,7 +436,7 @@ def action_page(ctx: Context) -> Page:
             esc(row["status"]),
             severity_badge(catalog, row["severity"]),
         ]
-        for row in overdue.to_dict("records")
+        for row in overdue.head(LIST_LIMIT).to_dict("records")
     ]
     overdue_html = (
         table(
@@ -433,6 +444,7 @@ def action_page(ctx: Context) -> Page:
             overdue_rows,
             "pm-items pm-overdue-items",
         )
+        + _more(len(overdue), "overdue items", ctx.rel(here, stats.JSON_PATH))
         if overdue_rows
         else '<p class="pm-empty">No action item is overdue.</p>'
     )

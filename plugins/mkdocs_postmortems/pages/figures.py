@@ -15,6 +15,11 @@ from mkdocs_postmortems.pages.html import esc
 Files = dict[str, bytes]
 
 
+LIST_LIMIT = 100
+"""Rows a generated list shows: past it a page would grow with the whole corpus, and the
+full list is a filter or a data file away."""
+
+
 def severity_colour(catalog: Catalog, level: str) -> str:
     return colours.severity(catalog.taxonomy.rank(level))[0]
 

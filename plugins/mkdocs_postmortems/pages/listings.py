@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import quote
 
 from mkdocs_postmortems import metrics
 from mkdocs_postmortems.pages import urls
@@ -17,6 +18,7 @@ from mkdocs_postmortems.pages.common import (
     summary_list,
     term_label,
 )
+from mkdocs_postmortems.pages.figures import LIST_LIMIT
 from mkdocs_postmortems.pages.html import esc, link, table
 
 LATEST = 5
@@ -173,8 +175,14 @@ def term_page(catalog: Catalog, kind: str, key: str) -> Page:
         + _description(catalog, kind, key)
         + f'<p class="pm-muted">{len(items)} postmortem{"s" * (len(items) != 1)}, '
         f"{open_items} open action items, {overdue} overdue as of {day(catalog.as_of)}. "
-        f"{back}.</p>\n" + summary_list(catalog, here, items)
+        f"{back}.</p>\n" + summary_list(catalog, here, items[:LIST_LIMIT])
     )
+    if len(items) > LIST_LIMIT:
+        table_href = catalog.links.rel(here, urls.BROWSE) + f"?{kind}={quote(key)}"
+        html += (
+            f'\n<p class="pm-muted">The latest {LIST_LIMIT} of {len(items):,}; '
+            f"{link(table_href, 'the table of all postmortems')} shows every one.</p>"
+        )
     page.markdown = page.slot("term", html)
     return page
 

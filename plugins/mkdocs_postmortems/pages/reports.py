@@ -10,6 +10,7 @@ from mkdocs_postmortems.pages import urls
 from mkdocs_postmortems.pages.common import Page, day, severity_badge, summary_list, term_label
 from mkdocs_postmortems.pages.context import Context
 from mkdocs_postmortems.pages.figures import (
+    LIST_LIMIT,
     days_text,
     figure,
     minutes_cell,
@@ -180,8 +181,16 @@ def page(ctx: Context, report: Report) -> Page:
             esc(row["status"]),
             day(row["closed_on"]),
         ]
-        for row in report.overdue_at_end.to_dict("records")
+        for row in report.overdue_at_end.head(LIST_LIMIT).to_dict("records")
     ]
+    overdue_count = len(report.overdue_at_end)
+    overdue_more = (
+        f'<p class="pm-muted">The {LIST_LIMIT} longest overdue of {overdue_count:,}; '
+        f"{link(catalog.links.rel(here, urls.ANALYTICS_PAGES['action-items']), 'Action items')} "
+        "lists those overdue today.</p>"
+        if overdue_count > LIST_LIMIT
+        else ""
+    )
     overdue_html = (
         table(
             [
@@ -196,6 +205,7 @@ def page(ctx: Context, report: Report) -> Page:
             overdue_rows,
             "pm-items",
         )
+        + overdue_more
         if overdue_rows
         else '<p class="pm-empty">None.</p>'
     )
@@ -215,7 +225,7 @@ def page(ctx: Context, report: Report) -> Page:
         f"<p>Closed in the quarter (<code>closed_on</code> within it): "
         f"<strong>{report.closed_in_quarter}</strong>.</p>\n"
         f"<p>Overdue at the quarter's end ({day(report.judged_on)}): "
-        f"<strong>{len(overdue_rows)}</strong> items of this or earlier quarters, due before "
+        f"<strong>{overdue_count}</strong> items of this or earlier quarters, due before "
         "that day and open then (open or in progress today, or closed after it)."
         f"{undated}</p>\n" + overdue_html
     )

@@ -6,8 +6,6 @@ not by MkDocs, because slot HTML is inserted after MkDocs has resolved Markdown 
 
 from __future__ import annotations
 
-import posixpath
-
 BROWSE = "postmortems/index.md"
 KINDS = ("severity", "services", "teams", "factors")
 
@@ -23,6 +21,19 @@ def term(kind: str, key: str) -> str:
 
 def term_index(kind: str) -> str:
     return f"{kind}/index.md"
+
+
+def relpath(target: str, base: str) -> str:
+    """`posixpath.relpath(target or ".", base or ".")` for the clean relative paths of a
+    site, without its trips through the working directory: pages link to many pages."""
+    to = [part for part in target.split("/") if part]
+    start = [part for part in base.split("/") if part]
+    common = 0
+    for mine, theirs in zip(to, start, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + to[common:]) or "."
 
 
 class Urls:
@@ -45,7 +56,7 @@ class Urls:
         here = self.url(from_src)
         target = self.url(to_src)
         base = here.rsplit("/", 1)[0] if "/" in here else ""
-        relative = posixpath.relpath(target or ".", base or ".")
+        relative = relpath(target, base)
         if target.endswith("/") or target == "":
             relative = "./" if relative == "." else relative + "/"
         return relative
