@@ -19,6 +19,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, ParamSpec
 
 import matplotlib
@@ -33,11 +34,16 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLoca
 from matplotlib.typing import RcKeyType
 
 __all__ = [
+    "Job",
     "bars",
     "clear_cache",
+    "deferred",
     "distributions",
+    "draw",
     "draw_count",
     "heatmap",
+    "pending_key",
+    "remember",
     "stacked_bars",
 ]
 
@@ -101,6 +107,8 @@ _RC: dict[RcKeyType, Any] = {
     "svg.id": None,
 }
 
+_DEFERRABLE = frozenset({"bars", "distributions", "heatmap", "stacked_bars"})
+
 _METADATA: dict[str, str | None] = {"Date": None, "Creator": "mkdocs-postmortems"}
 """No date (not even from SOURCE_DATE_EPOCH) and no matplotlib version in the file."""
 
@@ -113,6 +121,23 @@ _lock = threading.RLock()
 """rcParams are process-global: two renders at once would see each other's settings."""
 
 _P = ParamSpec("_P")
+
+PENDING = b"@@postmortems-chart:"
+"""What a deferred chart call returns: this prefix and the chart's key."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """A chart still to draw: its cache key, the drawing function's name and its arguments."""
+
+    key: str
+    name: str
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+
+
+_jobs: dict[str, Job] | None = None
+"""Collects deferred charts inside `deferred()`; None when charts are drawn at once."""
 
 
 def draw_count() -> int:
@@ -182,12 +207,58 @@ def _cached(draw: Callable[_P, bytes]) -> Callable[_P, bytes]:
             if hit is not None:
                 _cache.move_to_end(key)
                 return hit
+            if _jobs is not None and draw.__name__ in _DEFERRABLE:
+                _jobs.setdefault(key, Job(key, draw.__name__, args, dict(kwargs)))
+                return PENDING + key.encode("ascii")
             with _style():
                 svg = draw(*args, **kwargs)
             _remember(key, svg)
             return svg
 
     return wrapper
+
+
+@contextmanager
+def deferred() -> Iterator[dict[str, Job]]:
+    """Inside, a chart call that misses the cache draws nothing: it returns a placeholder
+    (`pending_key` reads it) and adds a job, which `draw` renders later, in another process
+    while the site builder goes on with the pages."""
+    global _jobs
+    jobs: dict[str, Job] = {}
+    with _lock:
+        _jobs = jobs
+    try:
+        yield jobs
+    finally:
+        with _lock:
+            _jobs = None
+
+
+def pending_key(content: bytes) -> str | None:
+    """The key of the chart a placeholder from `deferred()` stands for; None for a chart."""
+    if content.startswith(PENDING):
+        return content[len(PENDING) :].decode("ascii")
+    return None
+
+
+def draw(jobs: Sequence[Job]) -> dict[str, bytes]:
+    """Render deferred charts (in whichever process runs this): each chart by its key."""
+    functions: dict[str, Callable[..., bytes]] = {
+        "bars": bars,
+        "distributions": distributions,
+        "heatmap": heatmap,
+        "stacked_bars": stacked_bars,
+    }
+    return {job.key: functions[job.name](*job.args, **job.kwargs) for job in jobs}
+
+
+def remember(drawn: Mapping[str, bytes]) -> None:
+    """Keep charts drawn elsewhere, so that the next rebuild finds them in the cache."""
+    global draws
+    with _lock:
+        for key, svg in drawn.items():
+            _remember(key, svg)
+        draws += len(drawn)
 
 
 def _figure(height: float) -> Figure:

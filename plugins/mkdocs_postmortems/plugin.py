@@ -9,9 +9,11 @@ instead of publishing it silently.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
 from mkdocs.config.defaults import MkDocsConfig
@@ -22,7 +24,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils.templates import TemplateContext
 
-from mkdocs_postmortems import metrics, sanitize
+from mkdocs_postmortems import background, charts, metrics, sanitize
 from mkdocs_postmortems import taxonomy as taxonomy_module
 from mkdocs_postmortems.analytics import frames as analytics_frames
 from mkdocs_postmortems.corpus import Corpus, load_corpus
@@ -60,6 +62,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.pages: dict[str, Page] = {}
         self.search_views: dict[str, str] = {}
         self.full_content: dict[str, str] = {}
+        self.pending_charts: list[tuple[File, str]] = []
+        self.wait_for_charts: Callable[[], dict[str, bytes]] = dict
 
     def _root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
@@ -108,9 +112,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             root=root,
             use_directory_urls=config.use_directory_urls,
         )
-        self.site = site_module.generate(
-            catalog, analytics_frames.build(self.corpus.entries, taxonomy, self.as_of)
-        )
+        frames = analytics_frames.build(self.corpus.entries, taxonomy, self.as_of)
+        with charts.deferred() as jobs:  # drawn elsewhere while MkDocs renders the pages
+            self.site = site_module.generate(catalog, frames)
+        self.wait_for_charts = background.draw_charts(list(jobs.values()))
         for diagnostic in self.site.problems:
             log.warning(str(diagnostic))
         self.pages = {}
@@ -120,8 +125,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             self._add(files, config, page.src_uri, page.markdown, inclusion)
             self.pages[page.src_uri] = page
+        self.pending_charts = []
         for path, content in self.site.files.items():
-            self._add(files, config, path, content)
+            added = self._add(files, config, path, content)
+            key = charts.pending_key(content) if isinstance(content, bytes) else None
+            if key is not None:
+                self.pending_charts.append((added, key))
         if files.get_file_from_path("index.md") is None:  # a knowledge base needs a home page
             home = f"# {esc(config.site_name)}\n\n{HOME_MARKER}\n"
             files.append(File.generated(config, "index.md", content=home))
@@ -140,7 +149,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         src_uri: str,
         content: str | bytes,
         inclusion: InclusionLevel = InclusionLevel.UNDEFINED,
-    ) -> None:
+    ) -> File:
         existing = files.get_file_from_path(src_uri)
         if existing is not None:
             log.warning(
@@ -149,7 +158,17 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 existing.src_uri,
             )
             files.remove(existing)
-        files.append(File.generated(config, src_uri, content=content, inclusion=inclusion))
+        added = File.generated(config, src_uri, content=content, inclusion=inclusion)
+        files.append(added)
+        return added
+
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        # Pages are read and converted by now; MkDocs copies files next, charts among them.
+        drawn = self.wait_for_charts()
+        for file, key in self.pending_charts:
+            file.content_bytes = drawn[key]
+        self.pending_charts = []
+        return env
 
     def on_page_markdown(
         self, markdown: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files
