@@ -24,7 +24,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils.templates import TemplateContext
 
-from mkdocs_postmortems import background, charts, metrics, sanitize
+from mkdocs_postmortems import background, charts, metrics, nav_cache, sanitize
 from mkdocs_postmortems import taxonomy as taxonomy_module
 from mkdocs_postmortems.analytics import frames as analytics_frames
 from mkdocs_postmortems.corpus import Corpus, load_corpus
@@ -63,6 +63,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.search_views: dict[str, str] = {}
         self.full_content: dict[str, str] = {}
         self.pending_charts: list[tuple[File, str]] = []
+        self.nav_cached = False
         self.wait_for_charts: Callable[[], dict[str, bytes]] = dict
 
     def _root(self, config: MkDocsConfig) -> Path:
@@ -168,6 +169,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         for file, key in self.pending_charts:
             file.content_bytes = drawn[key]
         self.pending_charts = []
+        if config.theme.name == "material":
+            self.nav_cached = nav_cache.install(env, config.theme.custom_dir)
         return env
 
     def on_page_markdown(
@@ -205,6 +208,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def _show_search_view(
         self, context: TemplateContext, /, *, page: MkDocsPage, config: MkDocsConfig, nav: Any
     ) -> TemplateContext:
+        generated = self.pages.get(page.file.src_uri)
+        if self.nav_cached and generated is not None and not generated.in_nav:
+            # No nav item is active on these pages: same depth, same nav.
+            context[nav_cache.KEY] = nav_cache.key(page.url)  # type: ignore[literal-required]
         view = self.search_views.get(page.file.src_uri)
         if view is not None and page.content is not None:
             self.full_content[page.file.src_uri] = page.content
