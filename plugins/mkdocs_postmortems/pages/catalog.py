@@ -7,6 +7,7 @@ not grow with the number of postmortems.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,10 @@ class Published:
 
     def sort_key(self) -> tuple[float, str]:
         """Newest first, then by id: a stable order for every listing."""
+        return self._order
+
+    @functools.cached_property
+    def _order(self) -> tuple[float, str]:  # listings and related blocks sort many times
         start = self.postmortem.started_at
         return (-start.timestamp() if start else float("inf"), self.id)
 
