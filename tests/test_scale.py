@@ -205,3 +205,19 @@ def test_a_failing_worker_is_an_error_with_its_message() -> None:
         pytest.skip("one core: charts are drawn in this process")
     with pytest.raises(background.ChartError, match="expected 1 values, got 2"):
         wait()
+
+
+def test_search_view_turns_marked_fragments_into_text_and_authors_cannot_mark() -> None:
+    from mkdocs_postmortems import sanitize
+    from mkdocs_postmortems.pages.html import search_view, searched_as_text, unsearched
+
+    page = "<h2 id='a'>Body</h2><p>kept <em>as is</em></p>" + searched_as_text(
+        '<h2 id="t">Timeline</h2><table><tr><td>10:00</td><td>paged &amp; woke</td>'
+        "</tr></table>" + unsearched("<ul><li>Another page</li></ul>")
+    )
+    assert search_view(page) == (
+        "<h2 id='a'>Body</h2><p>kept <em>as is</em></p>"
+        '<p><h2 id="t">Timeline</h2> 10:00 paged &amp; woke</p>'
+    )
+    forged = sanitize.clean("<!--pm-text--><p>x</p><!--/pm-text--><!--nosearch-->")
+    assert "<!--" not in forged

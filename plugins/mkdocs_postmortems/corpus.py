@@ -15,7 +15,6 @@ from pathlib import Path
 from mkdocs_postmortems import loader, secret_scan
 from mkdocs_postmortems.diagnostics import Diagnostic, has_errors
 from mkdocs_postmortems.schema import Postmortem
-from mkdocs_postmortems.strict_yaml import Marks
 from mkdocs_postmortems.taxonomy import DEFAULT, Taxonomy
 from mkdocs_postmortems.validation import validate
 
@@ -29,7 +28,8 @@ class Entry:
     postmortem: Postmortem
     body: str
     body_line: int
-    marks: Marks = field(repr=False, compare=False)
+    # No positions (Marks): a valid file has nothing left to point at, and at 10,000 files
+    # they would be most of a build's memory.
 
 
 @dataclass
@@ -144,7 +144,7 @@ def load_file(path: Path, taxonomy: Taxonomy, display: str | None = None) -> Loa
     raw_id = document.data.get("id")
     entry = None
     if model is not None:
-        entry = Entry(name, path, model, document.body, document.body_line, document.marks)
+        entry = Entry(name, path, model, document.body, document.body_line)
     return Loaded(
         entry,
         diagnostics,

@@ -27,12 +27,12 @@ from mkdocs.utils.templates import TemplateContext
 from mkdocs_postmortems import background, charts, metrics, nav_cache, sanitize
 from mkdocs_postmortems import taxonomy as taxonomy_module
 from mkdocs_postmortems.analytics import frames as analytics_frames
-from mkdocs_postmortems.corpus import Corpus, load_corpus
+from mkdocs_postmortems.corpus import load_corpus
 from mkdocs_postmortems.pages import build as site_module
 from mkdocs_postmortems.pages import catalog as catalog_module
 from mkdocs_postmortems.pages.common import Page
-from mkdocs_postmortems.pages.html import esc
-from mkdocs_postmortems.pages.listings import home_block
+from mkdocs_postmortems.pages.html import esc, search_view
+from mkdocs_postmortems.pages.listings import home_block, home_catalog
 
 log = get_plugin_logger(__name__)
 HOME_MARKER = "<!-- postmortems:home -->"
@@ -57,10 +57,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def __init__(self) -> None:
         self.command = "build"
-        self.corpus: Corpus | None = None
-        self.site: site_module.Site | None = None
+        self.home: tuple[catalog_module.Catalog, dict[str, Any]] | None = None
         self.pages: dict[str, Page] = {}
-        self.search_views: dict[str, str] = {}
         self.full_content: dict[str, str] = {}
         self.pending_charts: list[tuple[File, str]] = []
         self.nav_cached = False
@@ -100,34 +98,33 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         root = self._root(config)
         folder = Path(os.path.normpath(root / self.config.dir))
         taxonomy = self._taxonomy(root, folder)
-        self.corpus = load_corpus([folder], taxonomy)
-        for diagnostic in self.corpus.diagnostics:
+        corpus = load_corpus([folder], taxonomy)
+        for diagnostic in corpus.diagnostics:
             # Errors are warnings to MkDocs, so that --strict fails on them.
             (log.warning if diagnostic.level == "error" else log.info)(str(diagnostic))
         include_drafts = self.config.include_drafts or self.command == "serve"
         catalog = catalog_module.build(
-            self.corpus.entries,
+            corpus.entries,
             taxonomy,
             self.as_of,
             include_drafts=include_drafts,
             root=root,
             use_directory_urls=config.use_directory_urls,
         )
-        frames = analytics_frames.build(self.corpus.entries, taxonomy, self.as_of)
+        frames = analytics_frames.build(corpus.entries, taxonomy, self.as_of)
         with charts.deferred() as jobs:  # drawn elsewhere while MkDocs renders the pages
-            self.site = site_module.generate(catalog, frames)
+            site = site_module.generate(catalog, frames)
         self.wait_for_charts = background.draw_charts(list(jobs.values()))
-        for diagnostic in self.site.problems:
+        for diagnostic in site.problems:
             log.warning(str(diagnostic))
         self.pages = {}
-        self.search_views = {}
-        for page in self.site.pages:
+        for page in site.pages:
             # Postmortem and term pages stay out of the nav; indexes and search find them.
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             self._add(files, config, page.src_uri, page.markdown, inclusion)
             self.pages[page.src_uri] = page
         self.pending_charts = []
-        for path, content in self.site.files.items():
+        for path, content in site.files.items():
             added = self._add(files, config, path, content)
             key = charts.pending_key(content) if isinstance(content, bytes) else None
             if key is not None:
@@ -137,10 +134,13 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             files.append(File.generated(config, "index.md", content=home))
         log.info(
             "%d postmortems published of %d files (as of %s)",
-            len(self.site.catalog.items),
-            self.corpus.files,
+            len(catalog.items),
+            corpus.files,
             self.as_of.isoformat(),
         )
+        # Only the home block reads the corpus after this: the models and bodies of thousands
+        # of postmortems need not stay in memory while MkDocs renders the pages.
+        self.home = (home_catalog(catalog), site.figures)
         return files
 
     def _add(
@@ -196,9 +196,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if generated is not None:
             if generated.sanitize:
                 html = sanitize.clean(html)
-            html, self.search_views[page.file.src_uri] = generated.fill(html)
-        if HOME_MARKER in html and self.site is not None:
-            block = home_block(self.site.catalog, self.site.figures, page.file.src_uri)
+            html = generated.fill(html)
+            generated.slots.clear()  # in the page now; thousands of them add up
+        if HOME_MARKER in html and self.home is not None:
+            block = home_block(*self.home, page.file.src_uri)
             html = html.replace(HOME_MARKER, block, 1)
         return html
 
@@ -212,10 +213,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if self.nav_cached and generated is not None and not generated.in_nav:
             # No nav item is active on these pages: same depth, same nav.
             context[nav_cache.KEY] = nav_cache.key(page.url)  # type: ignore[literal-required]
-        view = self.search_views.get(page.file.src_uri)
-        if view is not None and page.content is not None:
+        if generated is not None and page.content is not None:
             self.full_content[page.file.src_uri] = page.content
-            page.content = view
+            page.content = search_view(page.content)
         return context
 
     @event_priority(-100)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from mkdocs_postmortems.pages import urls
 from mkdocs_postmortems.pages.catalog import Catalog, Published
-from mkdocs_postmortems.pages.html import esc, link, text_only, unsearched
+from mkdocs_postmortems.pages.html import esc, link, searched_as_text, unsearched
 
 SLOT = "@@postmortems-slot-{}@@"
 """Placeholder paragraph in a page's Markdown, replaced by trusted HTML after rendering,
@@ -40,30 +40,16 @@ class Page:
     in_nav: bool = False
     """Indexes belong in an automatic nav; thousands of postmortem pages do not."""
 
-    search_text: dict[str, str] = field(default_factory=dict)
-    """What search indexes for a slot, where its text alone would not do (empty: nothing)."""
-
-    def slot(self, name: str, html: str, search: str | None = None) -> str:
+    def slot(self, name: str, html: str) -> str:
         """Register a slot and return its Markdown placeholder paragraph."""
         self.slots[name] = html
-        if search is not None:
-            self.search_text[name] = search
         return "\n" + SLOT.format(name) + "\n"
 
-    def fill(self, rendered: str) -> tuple[str, str]:
-        """The rendered page with its slots, and the same with each slot as text for search.
-
-        Search parses every tag of what it is given, and the slots' tables and cards are
-        most of a page's tags but little of its words."""
-        full = search = rendered
+    def fill(self, rendered: str) -> str:
+        """The rendered page with its slots, each marked for `html.search_view`."""
         for name, html in self.slots.items():
-            placeholder = f"<p>{SLOT.format(name)}</p>"
-            full = full.replace(placeholder, html, 1)
-            text = self.search_text.get(name)
-            if text is None:
-                text = text_only(html)
-            search = search.replace(placeholder, f"<p>{text}</p>" if text else "", 1)
-        return full, search
+            rendered = rendered.replace(f"<p>{SLOT.format(name)}</p>", searched_as_text(html), 1)
+        return rendered
 
 
 def severity_badge(catalog: Catalog, level: str | None) -> str:

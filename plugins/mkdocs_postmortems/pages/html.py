@@ -24,6 +24,30 @@ def text_only(fragment: str) -> str:
     return _SPACES.sub(" ", _TAG_BUT_HEADING.sub(" ", searched)).strip()
 
 
+_AS_TEXT = ("<!--pm-text-->", "<!--/pm-text-->")
+_AS_TEXT_RE = re.compile(re.escape(_AS_TEXT[0]) + "(.*?)" + re.escape(_AS_TEXT[1]), re.DOTALL)
+
+
+def searched_as_text(fragment: str) -> str:
+    """Mark generated HTML to be indexed by its text: see `search_view`."""
+    return f"{_AS_TEXT[0]}{fragment}{_AS_TEXT[1]}"
+
+
+def search_view(content: str) -> str:
+    """A page as search should parse it: each marked fragment as one paragraph of text.
+
+    Search parses every tag of what it is given, and the cards and tables of generated
+    pages are most of their tags but little of their words. Derived when search asks, so
+    no second copy of every page waits in memory. Authors cannot forge the markers: the
+    sanitiser removes comments from bodies."""
+
+    def as_text(match: re.Match[str]) -> str:
+        text = text_only(match.group(1))
+        return f"<p>{text}</p>" if text else ""
+
+    return _AS_TEXT_RE.sub(as_text, content)
+
+
 def unsearched(fragment: str) -> str:
     """Keep a fragment out of the search index: lists of other pages, which would make a
     search find every page that links to the one sought."""

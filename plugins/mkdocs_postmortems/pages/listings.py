@@ -3,6 +3,7 @@ their indexes, and the home page's block. All built as escaped HTML."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 from urllib.parse import quote
@@ -212,6 +213,11 @@ def term_index(catalog: Catalog, kind: str) -> Page:
     return page
 
 
+def home_catalog(catalog: Catalog) -> Catalog:
+    """What `home_block` reads of a catalog: the latest postmortems, not all of them."""
+    return dataclasses.replace(catalog, items=catalog.items[:LATEST], by={}, problems=[])
+
+
 def home_block(catalog: Catalog, figures: dict[str, Any], here: str) -> str:
     """Headline figures, the latest postmortems and the ways in, for the home page.
 
@@ -246,7 +252,7 @@ def home_block(catalog: Catalog, figures: dict[str, Any], here: str) -> str:
     ]
     severities = " ".join(
         f'<a href="{esc(rel(here, urls.term("severity", level)))}">'
-        f"{severity_badge(catalog, level)} {len(catalog.by['severity'].get(level, []))}</a>"
+        f"{severity_badge(catalog, level)} {figures['by_severity'].get(level, 0)}</a>"
         for level in catalog.taxonomy.severities
     )
     return (

@@ -125,7 +125,10 @@ def _factors(catalog: Catalog, item: Published) -> str | None:
         text = link(href, term_label(catalog, "factors", key))
         factor = known.get(key)
         if factor:
-            text += f' <span class="pm-muted">({esc(key)})</span>: {esc(factor.description)}'
+            # Search finds a factor by its name, not by the taxonomy's words on every page.
+            text += f' <span class="pm-muted">({esc(key)})</span>' + unsearched(
+                f": {esc(factor.description)}"
+            )
         rows.append(f"<li>{text}</li>")
     return '<ul class="pm-factors">' + "".join(rows) + "</ul>"
 
@@ -317,16 +320,9 @@ def page(catalog: Catalog, item: Published) -> Page:
         ("Communication", "communication", _communication(item)),
         ("Review meeting", "review", _review(item)),
     ]
-    # Search indexes a factor by its name, not the taxonomy's description repeated on every
-    # page that names it.
-    factor_names = ", ".join(
-        f"{esc(term_label(catalog, 'factors', key))} ({esc(key)})"
-        for key in pm.contributing_factors or []
-    )
-    searched = {"factors": factor_names}
     for heading, name, html in sections:
         if html is not None:
-            parts.append(f"## {heading}\n" + result.slot(name, html, searched.get(name)))
+            parts.append(f"## {heading}\n" + result.slot(name, html))
     body = item.entry.body.strip("\n")
     if body:
         parts.append(body)
