@@ -33,6 +33,7 @@ from mkdocs_postmortems.pages import catalog as catalog_module
 from mkdocs_postmortems.pages.common import Page
 from mkdocs_postmortems.pages.html import esc, search_view
 from mkdocs_postmortems.pages.listings import home_block, home_catalog
+from mkdocs_postmortems.pages.postmortem import page as postmortem_page
 
 log = get_plugin_logger(__name__)
 HOME_MARKER = "<!-- postmortems:home -->"
@@ -58,6 +59,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.home: tuple[catalog_module.Catalog, dict[str, Any]] | None = None
+        self.catalog: catalog_module.Catalog | None = None
+        self.unmade: dict[str, catalog_module.Published] = {}
         self.pages: dict[str, Page] = {}
         self.full_content: dict[str, str] = {}
         self.pending_charts: list[tuple[File, str]] = []
@@ -113,15 +116,20 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         )
         frames = analytics_frames.build(corpus.entries, taxonomy, self.as_of)
         with charts.deferred() as jobs:  # drawn elsewhere while MkDocs renders the pages
-            site = site_module.generate(catalog, frames)
+            site = site_module.generate(catalog, frames, postmortem_pages=False)
         self.wait_for_charts = background.draw_charts(list(jobs.values()))
         for diagnostic in site.problems:
             log.warning(str(diagnostic))
         self.pages = {}
+        # Postmortem pages are made one at a time as MkDocs reads them (on_page_markdown).
+        self.catalog = catalog
+        self.unmade = {item.src_uri: item for item in catalog.items}
+        for item in catalog.items:
+            self._add(files, config, item.src_uri, "", InclusionLevel.NOT_IN_NAV)
         for page in site.pages:
             # Postmortem and term pages stay out of the nav; indexes and search find them.
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            self._add(files, config, page.src_uri, page.markdown, inclusion)
+            self._add(files, config, page.src_uri, "", inclusion)
             self.pages[page.src_uri] = page
         self.pending_charts = []
         for path, content in site.files.items():
@@ -165,6 +173,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         # Pages are read and converted by now; MkDocs copies files next, charts among them.
+        # Every page is read by now: the corpus can go before the pages are rendered.
+        self.catalog, self.unmade = None, {}
         drawn = self.wait_for_charts()
         for file, key in self.pending_charts:
             file.content_bytes = drawn[key]
@@ -176,9 +186,14 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def on_page_markdown(
         self, markdown: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files
     ) -> str:
+        item = self.unmade.pop(page.file.src_uri, None)
+        if item is not None and self.catalog is not None:
+            self.pages[page.file.src_uri] = postmortem_page(self.catalog, item)
         generated = self.pages.get(page.file.src_uri)
         if generated is None:
             return markdown
+        markdown = generated.markdown
+        generated.markdown = ""  # MkDocs holds it from here
         # Material prints page.meta.title unescaped, in <title> and the header.
         page.meta["title"] = esc(generated.title)
         if generated.hide:
@@ -228,6 +243,14 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         return context
 
     on_page_context = CombinedEvent(_show_search_view, _restore_content)
+
+    @event_priority(-100)
+    def on_post_page(self, output: str, /, *, page: MkDocsPage, config: MkDocsConfig) -> str:
+        # MkDocs keeps every page's HTML until the build ends; a generated page is written
+        # now, and thousands of them would otherwise peak together with the search index.
+        if page.file.src_uri in self.pages:
+            page.content = None
+        return output
 
     def _edit_url(self, config: MkDocsConfig, source: str) -> str | None:
         if not config.repo_url:

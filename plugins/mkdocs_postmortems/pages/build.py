@@ -37,11 +37,21 @@ def asset(name: str) -> bytes:
     return resources.files("mkdocs_postmortems").joinpath("assets", name).read_bytes()
 
 
-def generate(catalog: Catalog, frames: Frames) -> Site:
+def generate(catalog: Catalog, frames: Frames, *, postmortem_pages: bool = True) -> Site:
     """Every page and file of the site, from the catalog (`catalog.build`) of the corpus
-    and its analytics tables (`analytics.frames.build`, drafts always left out)."""
+    and its analytics tables (`analytics.frames.build`, drafts always left out).
+
+    Without `postmortem_pages`, the caller makes each one when it is needed
+    (`postmortem.page`): thousands of pages of HTML need not wait in memory together."""
     site = Site(catalog)
-    site.pages.extend(postmortem.page(catalog, item) for item in catalog.items)
+    # The exports first: their records, a dict per postmortem, are freed before the pages
+    # are built, so that the two never take memory at once.
+    records = exports.records(catalog)
+    site.files[exports.JSON_PATH] = exports.to_json(catalog, records).encode()
+    site.files[exports.CSV_PATH] = exports.to_csv(records).encode()
+    del records
+    if postmortem_pages:
+        site.pages.extend(postmortem.page(catalog, item) for item in catalog.items)
     site.pages.append(listings.browse(catalog))
     for kind in urls.KINDS:
         site.pages.append(listings.term_index(catalog, kind))
@@ -53,9 +63,6 @@ def generate(catalog: Catalog, frames: Frames) -> Site:
     site.pages.extend(analytics.pages(context))
     site.pages.extend(reports.pages(context))
     site.files[stats.JSON_PATH] = stats.to_json(figures).encode()
-    records = exports.records(catalog)
-    site.files[exports.JSON_PATH] = exports.to_json(catalog, records).encode()
-    site.files[exports.CSV_PATH] = exports.to_csv(records).encode()
     for name in ASSETS:
         site.files[f"{ASSET_DIR}/{name}"] = asset(name)
     site.files[f"{ASSET_DIR}/postmortems.css"] += colours.severity_css().encode()
