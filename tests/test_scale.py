@@ -127,11 +127,12 @@ def test_search_indexes_a_postmortem_as_text_without_lists_of_other_pages(
     if owner:
         assert owner.group(1) in words
     assert "<table" not in words and "<td" not in words
-    # Headings still divide the page into sections.
-    assert any(d["location"].endswith("#timeline") for d in page)
+    # The front matter's sections are one entry, not one per heading; the body's headings
+    # still divide the rest.
+    assert not any(d["location"].endswith(("#timeline", "#action-items")) for d in page)
+    assert any(d["location"].endswith("#executive-summary") for d in page)
     # The related block and taxonomy descriptions are not this page's words.
-    related = [d for d in page if d["location"].endswith("#related-postmortems")]
-    assert all(d["text"] == "" for d in related)
+    assert not any(d["location"].endswith("#related-postmortems") for d in page)
     assert "Tests did not exercise the failing path" not in words  # a factor's description
     # The page itself still shows everything.
     html = (big_site / "postmortems" / stem / "index.html").read_text(encoding="utf-8")
@@ -219,5 +220,11 @@ def test_search_view_turns_marked_fragments_into_text_and_authors_cannot_mark() 
         "<h2 id='a'>Body</h2><p>kept <em>as is</em></p>"
         '<p><h2 id="t">Timeline</h2> 10:00 paged &amp; woke</p>'
     )
+    # A heading right before a marked fragment goes with it; one further away stays.
+    introduced = '<h2 id="x">Impact<a href="#x">¶</a></h2>\n' + searched_as_text("<p>a</p>")
+    assert search_view(introduced) == "<p>a</p>"
+    apart = '<h2 id="x">Body</h2><p>own words</p>' + searched_as_text("<p>a</p>")
+    assert search_view(apart) == '<h2 id="x">Body</h2><p>own words</p><p>a</p>'
+    assert search_view('<h2 id="x">Related</h2>' + searched_as_text(unsearched("b"))) == ""
     forged = sanitize.clean("<!--pm-text--><p>x</p><!--/pm-text--><!--nosearch-->")
     assert "<!--" not in forged

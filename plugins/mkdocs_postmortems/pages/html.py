@@ -25,7 +25,15 @@ def text_only(fragment: str) -> str:
 
 
 _AS_TEXT = ("<!--pm-text-->", "<!--/pm-text-->")
-_AS_TEXT_RE = re.compile(re.escape(_AS_TEXT[0]) + "(.*?)" + re.escape(_AS_TEXT[1]), re.DOTALL)
+_AS_TEXT_RE = re.compile(
+    # A marked fragment, and the heading right before it, if any: one heading's inside
+    # (never past its end tag), then only whitespace up to the marker.
+    r"(?:<h([1-6])\b[^>]*>(?:(?!</h\1>).)*</h\1>\s*)?"
+    + re.escape(_AS_TEXT[0])
+    + "(.*?)"
+    + re.escape(_AS_TEXT[1]),
+    re.DOTALL,
+)
 
 
 def searched_as_text(fragment: str) -> str:
@@ -34,15 +42,18 @@ def searched_as_text(fragment: str) -> str:
 
 
 def search_view(content: str) -> str:
-    """A page as search should parse it: each marked fragment as one paragraph of text.
+    """A page as search should parse it: each marked fragment as one paragraph of text,
+    without the heading that introduces it.
 
     Search parses every tag of what it is given, and the cards and tables of generated
-    pages are most of their tags but little of their words. Derived when search asks, so
-    no second copy of every page waits in memory. Authors cannot forge the markers: the
-    sanitiser removes comments from bodies."""
+    pages are most of their tags but little of their words. Without their headings, the
+    sections of a postmortem's front matter are one search entry, not ten, each repeating
+    the page's address and title in the index. Derived when search asks, so no second copy
+    of every page waits in memory. Authors cannot forge the markers: the sanitiser removes
+    comments from bodies."""
 
     def as_text(match: re.Match[str]) -> str:
-        text = text_only(match.group(1))
+        text = text_only(match.group(2))
         return f"<p>{text}</p>" if text else ""
 
     return _AS_TEXT_RE.sub(as_text, content)
