@@ -213,7 +213,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 html = sanitize.clean(html)
             html = generated.fill(html)
             generated.slots.clear()  # in the page now; thousands of them add up
-            page.markdown = None  # converted; MkDocs would keep every page's until the end
+            page.markdown = ""  # converted (None would lose the title); MkDocs keeps it to the end
         if HOME_MARKER in html and self.home is not None:
             block = home_block(*self.home, page.file.src_uri)
             html = html.replace(HOME_MARKER, block, 1)
