@@ -146,8 +146,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             corpus.files,
             self.as_of.isoformat(),
         )
-        # Only the home block reads the corpus after this: the models and bodies of thousands
-        # of postmortems need not stay in memory while MkDocs renders the pages.
+        # The catalog serves the postmortem pages until on_env; then only the home block's few
+        # latest postmortems stay in memory while MkDocs renders the pages.
         self.home = (home_catalog(catalog), site.figures)
         return files
 
@@ -172,8 +172,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         return added
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
-        # Pages are read and converted by now; MkDocs copies files next, charts among them.
-        # Every page is read by now: the corpus can go before the pages are rendered.
+        # Every page is read and converted by now, so the corpus can go before the pages are
+        # rendered; MkDocs copies files next, the charts among them.
         self.catalog, self.unmade = None, {}
         drawn = self.wait_for_charts()
         for file, key in self.pending_charts:
