@@ -62,6 +62,16 @@ theme:
   font: false
 """
 
+MARKDOWN = """\
+markdown_extensions:
+  - admonition
+  - attr_list
+  - tables
+  - toc:
+      permalink: true
+"""
+"""The same Markdown for both sites, as a documentation site would have."""
+
 OURS_CONFIG = f"""\
 site_name: Bench (ours)
 site_url: https://bench.example.com/
@@ -70,13 +80,7 @@ site_url: https://bench.example.com/
   - postmortems:
       dir: postmortems
       as_of: "{AS_OF}"
-markdown_extensions:
-  - admonition
-  - attr_list
-  - tables
-  - toc:
-      permalink: true
-"""
+{MARKDOWN}"""
 
 PLAIN_CONFIG = f"""\
 site_name: Bench (plain Material)
@@ -85,13 +89,7 @@ site_url: https://bench.example.com/
   - search
 not_in_nav: |
   /postmortems/
-markdown_extensions:
-  - admonition
-  - attr_list
-  - tables
-  - toc:
-      permalink: true
-"""
+{MARKDOWN}"""
 
 INDEX = "# Postmortems\n\nThe knowledge base.\n"
 
