@@ -107,8 +107,6 @@ _RC: dict[RcKeyType, Any] = {
     "svg.id": None,
 }
 
-_DEFERRABLE = frozenset({"bars", "distributions", "heatmap", "stacked_bars"})
-
 _METADATA: dict[str, str | None] = {"Date": None, "Creator": "mkdocs-postmortems"}
 """No date (not even from SOURCE_DATE_EPOCH) and no matplotlib version in the file."""
 
@@ -135,6 +133,9 @@ class Job:
     args: tuple[Any, ...]
     kwargs: dict[str, Any]
 
+
+_CHARTS: dict[str, Callable[..., bytes]] = {}
+"""The public charts by name (`_chart`): what `deferred()` may defer and `draw` draws."""
 
 _jobs: dict[str, Job] | None = None
 """Collects deferred charts inside `deferred()`; None when charts are drawn at once."""
@@ -207,7 +208,7 @@ def _cached(draw: Callable[_P, bytes]) -> Callable[_P, bytes]:
             if hit is not None:
                 _cache.move_to_end(key)
                 return hit
-            if _jobs is not None and draw.__name__ in _DEFERRABLE:
+            if _jobs is not None and draw.__name__ in _CHARTS:
                 _jobs.setdefault(key, Job(key, draw.__name__, args, dict(kwargs)))
                 return PENDING + key.encode("ascii")
             with _style():
@@ -216,6 +217,13 @@ def _cached(draw: Callable[_P, bytes]) -> Callable[_P, bytes]:
             return svg
 
     return wrapper
+
+
+def _chart(draw: Callable[_P, bytes]) -> Callable[_P, bytes]:
+    """A public chart: cached by its data, and deferrable by name."""
+    cached = _cached(draw)
+    _CHARTS[draw.__name__] = cached
+    return cached
 
 
 @contextmanager
@@ -243,13 +251,7 @@ def pending_key(content: bytes) -> str | None:
 
 def draw(jobs: Sequence[Job]) -> dict[str, bytes]:
     """Render deferred charts (in whichever process runs this): each chart by its key."""
-    functions: dict[str, Callable[..., bytes]] = {
-        "bars": bars,
-        "distributions": distributions,
-        "heatmap": heatmap,
-        "stacked_bars": stacked_bars,
-    }
-    return {job.key: functions[job.name](*job.args, **job.kwargs) for job in jobs}
+    return {job.key: _CHARTS[job.name](*job.args, **job.kwargs) for job in jobs}
 
 
 def remember(drawn: Mapping[str, bytes]) -> None:
@@ -330,7 +332,7 @@ def _check_lengths(what: str, expected: int, actual: int) -> None:
 # --- stacked bars
 
 
-@_cached
+@_chart
 def stacked_bars(
     categories: list[str], series: list[tuple[str, list[int], str]], *, ylabel: str
 ) -> bytes:
@@ -436,7 +438,7 @@ def _quantiles(values: list[float], count: int) -> list[float]:
     return [values[round(i * last / (count - 1))] for i in range(count)]
 
 
-@_cached
+@_chart
 def distributions(
     groups: list[tuple[str, list[float], str]], *, xlabel: str, log: bool = True
 ) -> bytes:
@@ -525,7 +527,7 @@ def distributions(
 # --- horizontal bars
 
 
-@_cached
+@_chart
 def bars(labels: list[str], values: list[float], colours: list[str], *, xlabel: str) -> bytes:
     """Rankings read top-down, with the exact value beside each bar instead of a gridline hunt.
 
@@ -580,7 +582,7 @@ def _text_on(rgba: Sequence[float]) -> str:
     return "white" if on_white >= on_dark else TEXT
 
 
-@_cached
+@_chart
 def heatmap(
     rows: list[str],
     columns: list[str],
