@@ -227,7 +227,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     ) -> TemplateContext:
         generated = self.pages.get(page.file.src_uri)
         if self.nav_cached and generated is not None and not generated.in_nav:
-            # No nav item is active on these pages: same depth, same nav.
+            # Out of the nav, no item is active: one folder, one nav (nav_cache.key).
             context[nav_cache.KEY] = nav_cache.key(page.url)  # type: ignore[literal-required]
         if generated is not None and page.content is not None:
             self.full_content[page.file.src_uri] = page.content
