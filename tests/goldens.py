@@ -20,8 +20,13 @@ def check(name: str, text: str) -> None:
 
 
 def dump(page: Page) -> str:
-    """A page as reviewable text: its Markdown, then each slot's HTML."""
+    """A page as reviewable text: its Markdown, each slot's HTML, then the sections around it."""
     parts = [f"src_uri: {page.src_uri}\ntitle: {page.title}\n", "=== markdown ===\n", page.markdown]
+    if page.markdown and not page.markdown.endswith("\n"):
+        parts.append("\n")
     for name, html in page.slots.items():
         parts.append(f"=== slot {name} ===\n{html}\n")
+    for where, sections in (("before", page.before), ("after", page.after)):
+        for heading, html in sections:
+            parts.append(f"=== {where} the body: {heading or '(no heading)'} ===\n{html}\n")
     return "".join(parts)

@@ -22,6 +22,7 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
+from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils.templates import TemplateContext
 
 from mkdocs_postmortems import background, charts, metrics, nav_cache, sanitize
@@ -30,9 +31,11 @@ from mkdocs_postmortems.analytics import frames as analytics_frames
 from mkdocs_postmortems.corpus import load_corpus
 from mkdocs_postmortems.pages import build as site_module
 from mkdocs_postmortems.pages import catalog as catalog_module
+from mkdocs_postmortems.pages import headings as headings_module
 from mkdocs_postmortems.pages.common import Page
 from mkdocs_postmortems.pages.html import esc, search_view
 from mkdocs_postmortems.pages.listings import home_block, home_catalog
+from mkdocs_postmortems.pages.postmortem import SECTIONS
 from mkdocs_postmortems.pages.postmortem import page as postmortem_page
 
 log = get_plugin_logger(__name__)
@@ -65,6 +68,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.full_content: dict[str, str] = {}
         self.pending_charts: list[tuple[File, str]] = []
         self.nav_cached = False
+        self.headings = headings_module.render(SECTIONS)
         self.wait_for_charts: Callable[[], dict[str, bytes]] = dict
 
     def _root(self, config: MkDocsConfig) -> Path:
@@ -100,6 +104,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         root = self._root(config)
         folder = Path(os.path.normpath(root / self.config.dir))
+        self.headings = headings_module.render(
+            SECTIONS, list(config.markdown_extensions), config.mdx_configs, sanitize.clean
+        )
         taxonomy = self._taxonomy(root, folder)
         corpus = load_corpus([folder], taxonomy)
         for diagnostic in corpus.diagnostics:
@@ -211,12 +218,38 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if generated is not None:
             if generated.sanitize:
                 html = sanitize.clean(html)
+            if generated.before or generated.after:
+                html = self._frame(generated, html, page)
             html = generated.fill(html)
             generated.slots.clear()  # in the page now; thousands of them add up
             page.markdown = ""  # converted (None would lose the title); MkDocs keeps it to the end
         if HOME_MARKER in html and self.home is not None:
             block = home_block(*self.home, page.file.src_uri)
             html = html.replace(HOME_MARKER, block, 1)
+        return html
+
+    def _frame(self, generated: Page, body: str, page: MkDocsPage) -> str:
+        """The body between its page's sections, whose headings join the body's in the TOC."""
+        headings = self.headings
+        body, renames = headings_module.uncollide(body, headings.reserved)
+
+        def token(link: AnchorLink) -> Any:
+            return {
+                "level": link.level,
+                "id": renames.get(link.id, link.id),
+                "name": link.title,
+                "children": [token(child) for child in link.children],
+            }
+
+        before, after = generated.toc(headings)
+        tokens: list[Any] = [*before, *(token(link) for link in page.toc), *after]
+        page.toc = get_toc(tokens)
+        present = {renames.get(a, a) for a in page.present_anchor_ids or ()}
+        sections = [h for h, _ in generated.before + generated.after if h is not None]
+        present.update(headings.ids[h] for h in sections)
+        page.present_anchor_ids = present | {headings_module.TITLE_ID}
+        html = generated.framed(body, headings)
+        generated.before, generated.after = [], []
         return html
 
     # Search plugins index `page.content` in on_page_context. A generated page shows them its

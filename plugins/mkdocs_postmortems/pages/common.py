@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from mkdocs_postmortems.pages import urls
 from mkdocs_postmortems.pages.catalog import Catalog, Published
+from mkdocs_postmortems.pages.headings import Headings
 from mkdocs_postmortems.pages.html import esc, link, searched_as_text, unsearched
 
 SLOT = "@@postmortems-slot-{}@@"
@@ -39,6 +41,10 @@ class Page:
     """Material's `hide` (`toc`, `navigation`): the browse table needs the width."""
     in_nav: bool = False
     """Indexes belong in an automatic nav; thousands of postmortem pages do not."""
+    before: list[tuple[str | None, str]] = field(default_factory=list)
+    """Sections above the rendered Markdown: (heading title or None, trusted HTML). Their
+    headings come from `headings.render`, so they never pass through Markdown per page."""
+    after: list[tuple[str | None, str]] = field(default_factory=list)
 
     def slot(self, name: str, html: str) -> str:
         """Register a slot and return its Markdown placeholder paragraph."""
@@ -50,6 +56,26 @@ class Page:
         for name, html in self.slots.items():
             rendered = rendered.replace(f"<p>{SLOT.format(name)}</p>", searched_as_text(html), 1)
         return rendered
+
+    def framed(self, body: str, headings: Headings) -> str:
+        """The rendered Markdown `body` between the sections, each marked as a slot is."""
+
+        def section(heading: str | None, html: str) -> str:
+            marked = searched_as_text(html)
+            return marked if heading is None else f"{headings.html[heading]}\n{marked}"
+
+        parts = [section(*s) for s in self.before]
+        if body:
+            parts.append(body)
+        parts.extend(section(*s) for s in self.after)
+        return "\n".join(parts)
+
+    def toc(self, headings: Headings) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The TOC tokens of the sections before and after the body."""
+        return (
+            headings.toc(h for h, _ in self.before if h is not None),
+            headings.toc(h for h, _ in self.after if h is not None),
+        )
 
 
 def severity_badge(catalog: Catalog, level: str | None) -> str:

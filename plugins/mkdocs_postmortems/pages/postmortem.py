@@ -1,7 +1,8 @@
 """The page of one postmortem: a header card and every front matter field, then its body.
 
-All front matter is rendered here as escaped HTML into slots; only the author's Markdown
-body goes through Markdown (and is sanitised afterwards by the plugin).
+All front matter is rendered here as escaped HTML, in sections around the body; only the
+author's Markdown body goes through Markdown (and is sanitised afterwards by the plugin),
+and the section headings come from `headings`, written once per build.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from mkdocs_postmortems.pages.common import (
     term_links,
     when,
 )
+from mkdocs_postmortems.pages.headings import TITLE_ID
 from mkdocs_postmortems.pages.html import definition_list, esc, link, multiline, table, unsearched
 from mkdocs_postmortems.schema import TestingKind
 
@@ -81,7 +83,7 @@ def _card(catalog: Catalog, item: Published) -> str:
 
 def _header(catalog: Catalog, item: Published) -> str:
     pm = item.postmortem
-    parts = [f'<h1 id="postmortem-title">{esc(item.title)}</h1>']
+    parts = [f'<h1 id="{TITLE_ID}">{esc(item.title)}</h1>']
     if pm.is_draft:
         parts.append(
             '<div class="admonition warning pm-draft"><p class="admonition-title">Draft</p>'
@@ -297,37 +299,50 @@ def _related(catalog: Catalog, item: Published) -> str | None:
     return unsearched('<ul class="pm-related">' + "".join(rows) + "</ul>")
 
 
+SECTIONS = (
+    "Impact",
+    "Immediate cause",
+    "Contributing factors",
+    "Why it was not caught earlier",
+    "Timeline",
+    "Action items",
+    "Hotfix",
+    "Approvals",
+    "Communication",
+    "Review meeting",
+    "Related postmortems",
+)
+"""The headings a postmortem page may have around its body (`headings.render`)."""
+
+
 def page(catalog: Catalog, item: Published) -> Page:
+    """The page: its body is its Markdown; the front matter is HTML in sections around it."""
     pm = item.postmortem
     result = Page(
         src_uri=item.src_uri,
         title=item.title,
-        markdown="",
+        markdown=item.entry.body.strip("\n"),
         source=item.source,
         sanitize=True,
         draft=pm.is_draft,
     )
-    parts = [result.slot("header", _header(catalog, item))]
+    result.before.append((None, _header(catalog, item)))
     sections = [
-        ("Impact", "impact", _impact(item)),
-        ("Immediate cause", "trigger", f"<p>{multiline(pm.trigger)}</p>" if pm.trigger else None),
-        ("Contributing factors", "factors", _factors(catalog, item)),
-        ("Why it was not caught earlier", "gaps", _gaps(item)),
-        ("Timeline", "timeline", _timeline(item)),
-        ("Action items", "actions", _action_items(catalog, item)),
-        ("Hotfix", "hotfix", _hotfix(item)),
-        ("Approvals", "approvals", _approvals(item)),
-        ("Communication", "communication", _communication(item)),
-        ("Review meeting", "review", _review(item)),
+        _impact(item),
+        f"<p>{multiline(pm.trigger)}</p>" if pm.trigger else None,
+        _factors(catalog, item),
+        _gaps(item),
+        _timeline(item),
+        _action_items(catalog, item),
+        _hotfix(item),
+        _approvals(item),
+        _communication(item),
+        _review(item),
     ]
-    for heading, name, html in sections:
+    for heading, html in zip(SECTIONS, sections, strict=False):
         if html is not None:
-            parts.append(f"## {heading}\n" + result.slot(name, html))
-    body = item.entry.body.strip("\n")
-    if body:
-        parts.append(body)
+            result.before.append((heading, html))
     related = _related(catalog, item)
     if related is not None:
-        parts.append("## Related postmortems\n" + result.slot("related", related))
-    result.markdown = "\n\n".join(parts) + "\n"
+        result.after.append((SECTIONS[-1], related))
     return result
