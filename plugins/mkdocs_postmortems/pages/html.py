@@ -25,15 +25,17 @@ def text_only(fragment: str) -> str:
 
 
 _AS_TEXT = ("<!--pm-text-->", "<!--/pm-text-->")
-_AS_TEXT_RE = re.compile(
-    # A marked fragment, and the heading right before it, if any: one heading's inside
-    # (never past its end tag), then only whitespace up to the marker.
-    r"(?:<h([1-6])\b[^>]*>(?:(?!</h\1>).)*</h\1>\s*)?"
-    + re.escape(_AS_TEXT[0])
-    + "(.*?)"
-    + re.escape(_AS_TEXT[1]),
-    re.DOTALL,
-)
+_CLOSING_HEADING = re.compile(r"</h([1-6])>$")
+
+
+def _without_last_heading(html: str) -> str:
+    """`html` without the heading it ends with, if it ends with one (and whitespace)."""
+    stripped = html.rstrip()
+    closing = _CLOSING_HEADING.search(stripped, max(0, len(stripped) - 5))
+    if closing is None:
+        return html
+    opening = stripped.rfind(f"<h{closing.group(1)}")  # headings hold no headings
+    return html if opening == -1 else html[:opening]
 
 
 def searched_as_text(fragment: str) -> str:
@@ -52,11 +54,20 @@ def search_view(content: str) -> str:
     of every page waits in memory. Authors cannot forge the markers: the sanitiser removes
     comments from bodies."""
 
-    def as_text(match: re.Match[str]) -> str:
-        text = text_only(match.group(2))
-        return f"<p>{text}</p>" if text else ""
-
-    return _AS_TEXT_RE.sub(as_text, content)
+    opening, closing = _AS_TEXT
+    parts = []
+    done = 0
+    while (start := content.find(opening, done)) != -1:
+        end = content.find(closing, start)
+        if end == -1:
+            break
+        parts.append(_without_last_heading(content[done:start]))
+        text = text_only(content[start + len(opening) : end])
+        if text:
+            parts.append(f"<p>{text}</p>")
+        done = end + len(closing)
+    parts.append(content[done:])
+    return "".join(parts)
 
 
 def unsearched(fragment: str) -> str:
