@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -202,9 +203,9 @@ def test_charts_drawn_in_workers_are_the_bytes_drawn_here() -> None:
 def test_a_failing_worker_is_an_error_with_its_message() -> None:
     job = charts.Job("k", "bars", (["a"], [1.0, 2.0], []), {"xlabel": "x"})
     wait = background.draw_charts([job])
-    if background._workers() <= 0:
+    if background.workers() <= 0:
         pytest.skip("one core: charts are drawn in this process")
-    with pytest.raises(background.ChartError, match="expected 1 values, got 2"):
+    with pytest.raises(background.WorkerError, match="expected 1 values, got 2"):
         wait()
 
 
@@ -228,3 +229,57 @@ def test_search_view_turns_marked_fragments_into_text_and_authors_cannot_mark() 
     assert search_view('<h2 id="x">Related</h2>' + searched_as_text(unsearched("b"))) == ""
     forged = sanitize.clean("<!--pm-text--><p>x</p><!--/pm-text--><!--nosearch-->")
     assert "<!--" not in forged
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _corpus_folders() -> list[Path]:
+    """Valid and invalid files, and duplicate ids, so that every kind of result is shared."""
+    return [FIXTURES / "valid", FIXTURES / "invalid", Path(__file__).parents[1] / "postmortems"]
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_a_corpus_read_in_workers_is_the_corpus_read_here(
+    monkeypatch: pytest.MonkeyPatch, fixture_taxonomy: Any, workers: int
+) -> None:
+    from mkdocs_postmortems import corpus
+
+    here = corpus.load_corpus(_corpus_folders(), fixture_taxonomy)
+    started = []
+    start = background.start
+
+    def counted(function: Any, argument: Any) -> Any:
+        started.append(len(argument[0]))
+        return start(function, argument)
+
+    monkeypatch.setattr(corpus, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(background, "workers", lambda: workers)
+    monkeypatch.setattr(background, "start", counted)
+    shared = corpus.load_corpus(_corpus_folders(), fixture_taxonomy, parallel=True)
+    assert len(started) == workers and all(started)
+    assert shared.files == here.files > sum(started)
+    assert shared.entries == here.entries
+    assert shared.diagnostics == here.diagnostics
+    assert any("expected a unique id" in d.message for d in here.diagnostics)
+
+
+def test_a_worker_that_dies_leaves_its_files_to_this_process(
+    monkeypatch: pytest.MonkeyPatch, fixture_taxonomy: Any
+) -> None:
+    from mkdocs_postmortems import corpus
+
+    here = corpus.load_corpus(_corpus_folders(), fixture_taxonomy)
+
+    def dead(function: Any, argument: Any) -> Any:
+        def wait() -> Any:
+            raise background.WorkerError("killed")
+
+        return wait
+
+    monkeypatch.setattr(corpus, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(background, "workers", lambda: 1)
+    monkeypatch.setattr(background, "start", dead)
+    shared = corpus.load_corpus(_corpus_folders(), fixture_taxonomy, parallel=True)
+    assert shared.entries == here.entries
+    assert shared.diagnostics == here.diagnostics

@@ -1,13 +1,13 @@
-"""Charts drawn in other processes while MkDocs renders the pages.
+"""Work done in other processes while the build goes on: reading files, drawing charts.
 
-A build spends its time in two places that do not need each other: matplotlib drawing the
-analytics and report charts, and MkDocs rendering thousands of pages. Pages only link to the
-charts, so the charts can be drawn on spare cores and be ready by the time MkDocs copies the
-files. With a single core they are drawn in this process, when asked for.
+A build spends its time in places that do not need each other. Half of a large corpus can
+be read and validated on a spare core while this process reads the other half; and
+matplotlib can draw the analytics and report charts while MkDocs renders thousands of
+pages, which only link to them. With a single core, all of it is done in this process.
 
-Workers are plain child interpreters running this module (`python -m`), given their jobs
-as a pickle on stdin: unlike multiprocessing's spawn, they never re-import the script that
-started the build, which need not guard itself with `if __name__ == "__main__"`.
+Workers are plain child interpreters running this module (`python -m`), given a function
+and its argument as a pickle on stdin: unlike multiprocessing's spawn, they never re-import
+the script that started the build, which need not guard itself with `if __name__ == "__main__"`.
 """
 
 from __future__ import annotations
@@ -18,50 +18,64 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from mkdocs_postmortems import charts
 
 MAX_WORKERS = 4
 
+_A = TypeVar("_A")
+_R = TypeVar("_R")
 
-class ChartError(RuntimeError):
+
+class WorkerError(RuntimeError):
     """A worker failed; its message carries the worker's own error output."""
 
 
-def _workers() -> int:
+def workers() -> int:
+    """How many children may work beside this process: one core is its own."""
     return min(MAX_WORKERS, (os.cpu_count() or 1) - 1)
+
+
+def start(function: Callable[[_A], _R], argument: _A) -> Callable[[], _R]:
+    """Begin `function(argument)` in a child interpreter; the returned function waits for
+    the result. `function` is pickled by name, so it must be a module's own function."""
+    payload = pickle.dumps((function, argument), protocol=pickle.HIGHEST_PROTOCOL)
+    outcome: list[tuple[int, bytes, bytes]] = []
+    thread = threading.Thread(target=_run_worker, args=(payload, outcome), daemon=True)
+    thread.start()
+
+    def wait() -> _R:
+        thread.join()
+        code, output, errors = outcome[0]
+        if code != 0:
+            raise WorkerError(errors.decode("utf-8", errors="replace").strip())
+        result: _R = pickle.loads(output)  # our own child's output
+        return result
+
+    return wait
 
 
 def draw_charts(jobs: Sequence[charts.Job]) -> Callable[[], dict[str, bytes]]:
     """Start drawing `jobs`; the returned function waits for them and gives each chart by key.
     Charts drawn in workers are remembered in this process's cache, for the next rebuild."""
-    workers = min(_workers(), len(jobs))
-    if workers <= 0:
+    count = min(workers(), len(jobs))
+    if count <= 0:
         return lambda: charts.draw(jobs)
-    outcomes: list[tuple[int, bytes, bytes]] = []
-    threads = []
-    for start in range(workers):
-        # Round-robin shares, so that one page's big charts do not all land on one worker.
-        share = pickle.dumps(list(jobs[start::workers]), protocol=pickle.HIGHEST_PROTOCOL)
-        thread = threading.Thread(target=_run_worker, args=(share, outcomes), daemon=True)
-        thread.start()
-        threads.append(thread)
+    # Round-robin shares, so that one page's big charts do not all land on one worker.
+    waits = [start(charts.draw, list(jobs[first::count])) for first in range(count)]
 
     def wait() -> dict[str, bytes]:
-        for thread in threads:
-            thread.join()
         drawn: dict[str, bytes] = {}
-        for code, output, errors in outcomes:
-            if code != 0:
-                raise ChartError(errors.decode("utf-8", errors="replace").strip())
-            drawn.update(pickle.loads(output))  # our own child's output
+        for each in waits:
+            drawn.update(each())
         charts.remember(drawn)
         return drawn
 
     return wait
 
 
-def _run_worker(share: bytes, outcomes: list[tuple[int, bytes, bytes]]) -> None:
+def _run_worker(payload: bytes, outcome: list[tuple[int, bytes, bytes]]) -> None:
     """In a thread: one child, fed and drained without blocking the build."""
     child = subprocess.Popen(
         [sys.executable, "-m", __name__],
@@ -69,14 +83,15 @@ def _run_worker(share: bytes, outcomes: list[tuple[int, bytes, bytes]]) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    output, errors = child.communicate(share)
-    outcomes.append((child.returncode, output, errors))
+    output, errors = child.communicate(payload)
+    outcome.append((child.returncode, output, errors))
 
 
 def _work() -> None:
-    jobs: list[charts.Job] = pickle.load(sys.stdin.buffer)  # from our parent
-    drawn = charts.draw(jobs)
-    sys.stdout.buffer.write(pickle.dumps(drawn, protocol=pickle.HIGHEST_PROTOCOL))
+    function: Callable[[Any], Any]
+    function, argument = pickle.load(sys.stdin.buffer)  # from our parent
+    result = function(argument)
+    sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     sys.stdout.buffer.flush()
 
 

@@ -108,7 +108,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             SECTIONS, list(config.markdown_extensions), config.mdx_configs, sanitize.clean
         )
         taxonomy = self._taxonomy(root, folder)
-        corpus = load_corpus([folder], taxonomy)
+        corpus = load_corpus([folder], taxonomy, parallel=True)
         for diagnostic in corpus.diagnostics:
             # Errors are warnings to MkDocs, so that --strict fails on them.
             (log.warning if diagnostic.level == "error" else log.info)(str(diagnostic))
