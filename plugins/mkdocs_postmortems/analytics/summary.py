@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import SupportsFloat, TypedDict
 
+import numpy as np
 import pandas as pd
 
 DECIMALS = 1
@@ -22,8 +23,9 @@ class Distribution(TypedDict):
 
 
 def percentile(known: pd.Series, q: float) -> float:
-    """Linear-interpolated percentile of values without gaps: DESIGN.md's definition."""
-    return float(known.quantile(q, interpolation="linear"))
+    """Linear-interpolated percentile of values without gaps: DESIGN.md's definition.
+    numpy's, which pandas' `quantile` calls too, at a tenth of the cost for small series."""
+    return float(np.quantile(known.to_numpy(dtype=float), q, method="linear"))
 
 
 def distribution(values: pd.Series) -> Distribution:
