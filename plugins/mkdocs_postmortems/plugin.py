@@ -8,6 +8,7 @@ instead of publishing it silently.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -156,6 +157,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         # The catalog serves the postmortem pages until on_env; then only the home block's few
         # latest postmortems stay in memory while MkDocs renders the pages.
         self.home = (home_catalog(catalog), site.figures)
+        # What lives now lives through the page loop: kept out of the collector's full scans,
+        # which would otherwise walk the corpus again and again (unfrozen after the build).
+        gc.freeze()
         return files
 
     def _add(
@@ -285,6 +289,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if page.file.src_uri in self.pages:
             page.content = None
         return output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        gc.unfreeze()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        gc.unfreeze()
 
     def _edit_url(self, config: MkDocsConfig, source: str) -> str | None:
         if not config.repo_url:

@@ -22,8 +22,9 @@ def duration_key(name: str) -> str:
 
 def by_severity(frames: Frames, incidents: pd.DataFrame) -> dict[str, int]:
     """Counts per level, most severe first; levels without postmortems left out."""
-    counts = incidents.groupby(["rank", "severity"], sort=True).size().reset_index(name="n")
-    return {str(row["severity"]): int(row["n"]) for row in counts.to_dict("records")}
+    counts = incidents.groupby(["rank", "severity"], sort=True).size()
+    levels = counts.index.get_level_values("severity")
+    return {str(level): int(n) for level, n in zip(levels, counts, strict=True)}
 
 
 def durations(incidents: pd.DataFrame) -> dict[str, Any]:

@@ -11,9 +11,14 @@ _TAG_BUT_HEADING = re.compile(r"<(?!/?h[1-6][\s>])[^>]*>")
 _TAG = re.compile(r"<[^>]*>")
 
 
+_SPECIAL = re.compile(r"[&<>\"']")
+
+
 def esc(value: object) -> str:
-    """Text -> HTML text or attribute value; quotes too, so it is safe in both."""
-    return html.escape(str(value), quote=True)
+    """Text -> HTML text or attribute value; quotes too, so it is safe in both. Most text
+    has nothing to escape, and one search says so faster than five replacements."""
+    text = value if type(value) is str else str(value)
+    return html.escape(text, quote=True) if _SPECIAL.search(text) else text
 
 
 def text_only(fragment: str) -> str:
