@@ -227,3 +227,26 @@ _CLEAN_PATH = st.lists(_SEGMENT, max_size=4).map("/".join)
 @given(_CLEAN_PATH, _CLEAN_PATH)
 def test_relpath_agrees_with_posixpath(target: str, base: str) -> None:
     assert urls.relpath(target, base) == posixpath.relpath(target or ".", base or ".")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (dt.datetime(2026, 3, 14, 9, 12), "2026-03-14 09:12 UTC"),
+        (dt.datetime(2026, 3, 14, 9, 12, 7, tzinfo=dt.UTC), "2026-03-14 09:12:07 UTC"),
+        (
+            dt.datetime(2026, 3, 14, 9, 12, tzinfo=dt.timezone(dt.timedelta(hours=1))),
+            "2026-03-14 09:12 +01:00",
+        ),
+        (
+            dt.datetime(
+                2026, 3, 14, 23, 5, 1, 500, tzinfo=dt.timezone(-dt.timedelta(hours=5, minutes=30))
+            ),
+            "2026-03-14 23:05:01 -05:30",
+        ),
+    ],
+)
+def test_a_timestamp_is_shown_as_written_with_its_offset(value: dt.datetime, expected: str) -> None:
+    from mkdocs_postmortems.pages.common import when
+
+    assert when(value) == f'<time datetime="{value.isoformat()}">{expected}</time>'

@@ -37,13 +37,16 @@ ATTRIBUTES = {
 SCHEMES = {"http", "https", "mailto"}
 
 
+_CLEANER = nh3.Cleaner(
+    tags=TAGS,
+    clean_content_tags={"script", "style"},
+    attributes=ATTRIBUTES,
+    url_schemes=SCHEMES,
+    link_rel=None,
+    tag_attribute_values={"input": {"type": {"checkbox"}}},
+)
+"""Built once: `nh3.clean` would convert these rules again for every page."""
+
+
 def clean(html: str) -> str:
-    return nh3.clean(
-        html,
-        tags=TAGS,
-        clean_content_tags={"script", "style"},
-        attributes=ATTRIBUTES,
-        url_schemes=SCHEMES,
-        link_rel=None,
-        tag_attribute_values={"input": {"type": {"checkbox"}}},
-    )
+    return _CLEANER.clean(html)

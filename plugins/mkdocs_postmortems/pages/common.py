@@ -109,10 +109,10 @@ def when(value: dt.datetime | None) -> str:
     """A timestamp as its author wrote it (own offset), machine-readable in <time>."""
     if value is None:
         return "\u2013"
-    shown = value.strftime("%Y-%m-%d %H:%M" + (":%S" if value.second else ""))
-    offset = value.strftime("%z")
-    offset = "UTC" if offset in ("+0000", "") else f"{offset[:3]}:{offset[3:]}"
-    return f'<time datetime="{esc(value.isoformat())}">{esc(shown)} {offset}</time>'
+    iso = value.isoformat()  # YYYY-MM-DDTHH:MM:SS[.ffffff][+HH:MM]; strftime is slower
+    shown = f"{iso[:10]} {iso[11 : 19 if value.second else 16]}"
+    offset = iso[-6:] if value.utcoffset() else "UTC"
+    return f'<time datetime="{esc(iso)}">{esc(shown)} {offset}</time>'
 
 
 def day(value: dt.date | None) -> str:
