@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections import defaultdict
+import heapq
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,17 +75,24 @@ class Catalog:
     def related(self, item: Published) -> list[tuple[Published, list[tuple[str, str]]]]:
         """Postmortems sharing services or factors, most shared first; what they share, as
         (kind, key) pairs."""
-        shared: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        shared: dict[str, list[tuple[str, str]]] = {}
         found: dict[str, Published] = {}
         pm = item.postmortem
         for kind, keys in (("services", pm.services), ("factors", pm.contributing_factors)):
             for key in keys:
                 for other in self.by[kind].get(key, [])[:RELATED_SCAN]:
-                    if other.stem != item.stem:
-                        shared[other.stem].append((kind, key))
-                        found[other.stem] = other
-        ranked = sorted(found.values(), key=lambda o: (-len(shared[o.stem]), o.sort_key()))
-        return [(other, shared[other.stem]) for other in ranked[:RELATED_LIMIT]]
+                    stem = other.stem
+                    if stem == item.stem:
+                        continue
+                    if stem in shared:
+                        shared[stem].append((kind, key))
+                    else:
+                        shared[stem], found[stem] = [(kind, key)], other
+        # The first few of a stable sort, without sorting the rest.
+        ranked = heapq.nsmallest(
+            RELATED_LIMIT, shared, key=lambda stem: (-len(shared[stem]), found[stem].sort_key())
+        )
+        return [(found[stem], shared[stem]) for stem in ranked]
 
 
 def _source(entry: Entry, root: Path | None) -> str:
