@@ -110,6 +110,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         )
         taxonomy = self._taxonomy(root, folder)
         corpus = load_corpus([folder], taxonomy, parallel=True)
+        gc.freeze()  # the corpus lives until on_env: no full scan need walk it (see the end)
         for diagnostic in corpus.diagnostics:
             # Errors are warnings to MkDocs, so that --strict fails on them.
             (log.warning if diagnostic.level == "error" else log.info)(str(diagnostic))
