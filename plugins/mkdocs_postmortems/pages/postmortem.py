@@ -339,10 +339,11 @@ def page(catalog: Catalog, item: Published) -> Page:
         _communication(item),
         _review(item),
     ]
-    for heading, html in zip(SECTIONS, sections, strict=False):
+    *above, below = SECTIONS  # the front matter's sections, then the related postmortems
+    for heading, html in zip(above, sections, strict=True):
         if html is not None:
             result.before.append((heading, html))
     related = _related(catalog, item)
     if related is not None:
-        result.after.append((SECTIONS[-1], related))
+        result.after.append((below, related))
     return result
