@@ -69,7 +69,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.full_content: dict[str, str] = {}
         self.pending_charts: list[tuple[File, str]] = []
         self.nav_cached = False
-        self.headings = headings_module.render(SECTIONS)
+        self.headings: headings_module.Headings | None = None  # the site's, from on_files
         self.wait_for_charts: Callable[[], dict[str, bytes]] = dict
 
     def _root(self, config: MkDocsConfig) -> Path:
@@ -236,6 +236,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def _frame(self, generated: Page, body: str, page: MkDocsPage) -> str:
         """The body between its page's sections, whose headings join the body's in the TOC."""
         headings = self.headings
+        assert headings is not None  # pages are made only after on_files
         body, renames = headings_module.uncollide(body, headings.reserved)
 
         def token(link: AnchorLink) -> Any:
@@ -250,9 +251,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         tokens: list[Any] = [*before, *(token(link) for link in page.toc), *after]
         page.toc = get_toc(tokens)
         present = {renames.get(a, a) for a in page.present_anchor_ids or ()}
-        sections = [h for h, _ in generated.before + generated.after if h is not None]
-        present.update(headings.ids[h] for h in sections)
-        page.present_anchor_ids = present | {headings_module.TITLE_ID}
+        page.present_anchor_ids = present | generated.anchors(headings) | {headings_module.TITLE_ID}
         html = generated.framed(body, headings)
         generated.before, generated.after = [], []
         return html

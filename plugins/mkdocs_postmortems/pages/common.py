@@ -72,10 +72,15 @@ class Page:
 
     def toc(self, headings: Headings) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """The TOC tokens of the sections before and after the body."""
-        return (
-            headings.toc(h for h, _ in self.before if h is not None),
-            headings.toc(h for h, _ in self.after if h is not None),
-        )
+        return headings.toc(_titles(self.before)), headings.toc(_titles(self.after))
+
+    def anchors(self, headings: Headings) -> set[str]:
+        """The ids of the sections' headings: anchors other pages may link to."""
+        return {headings.ids[title] for title in _titles(self.before + self.after)}
+
+
+def _titles(sections: list[tuple[str | None, str]]) -> list[str]:
+    return [heading for heading, _ in sections if heading is not None]
 
 
 def severity_badge(catalog: Catalog, level: str | None) -> str:
