@@ -6,7 +6,6 @@ file in one run rather than one per push.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from pydantic import ValidationError
@@ -51,17 +50,28 @@ def validate(document: Document, taxonomy: Taxonomy) -> tuple[Postmortem | None,
 PLACEHOLDER = "TODO"
 
 
-def placeholders(data: Any, path: Path = ()) -> Iterator[Path]:
+def placeholders(data: Any, path: Path = ()) -> list[Path]:
     """Paths of the values that are exactly the placeholder, as `postmortems new` writes
     them for what the author must still fill in."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from placeholders(value, (*path, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from placeholders(value, (*path, index))
-    elif isinstance(data, str) and data.strip() == PLACEHOLDER:
-        yield path
+    found: list[Path] = []
+    if isinstance(data, dict | list):
+        _collect(data, path, found)
+    elif _is_placeholder(data):
+        found.append(path)
+    return found
+
+
+def _is_placeholder(value: object) -> bool:
+    return isinstance(value, str) and PLACEHOLDER in value and value.strip() == PLACEHOLDER
+
+
+def _collect(data: dict[Any, Any] | list[Any], path: Path, found: list[Path]) -> None:
+    """Every file is walked: scalars are tested in the loop, not in a call each."""
+    for key, value in data.items() if isinstance(data, dict) else enumerate(data):
+        if isinstance(value, dict | list):
+            _collect(value, (*path, key), found)
+        elif isinstance(value, str) and PLACEHOLDER in value and value.strip() == PLACEHOLDER:
+            found.append((*path, key))
 
 
 def _placeholders_first(document: Document, diagnostics: list[Diagnostic]) -> list[Diagnostic]:

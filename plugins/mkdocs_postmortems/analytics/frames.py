@@ -49,6 +49,8 @@ ITEM_COLUMNS = [
     "opened",
     "started_day",
     "days_overdue",
+    "due_day",
+    "closed_day",
 ]
 FACTOR_COLUMNS = ["postmortem", "quarter", "factor"]
 
@@ -129,6 +131,9 @@ def build(entries: Iterable[Entry], taxonomy: Taxonomy, as_of: dt.date) -> Frame
                     "opened": pm.date or started_day,
                     "started_day": started_day,
                     "days_overdue": metrics.days_overdue(item, as_of),
+                    # Day numbers (NaN unknown): each quarter's report compares them at once.
+                    "due_day": _ordinal(item.due),
+                    "closed_day": _ordinal(item.closed_on),
                 }
             )
     return Frames(
@@ -137,10 +142,14 @@ def build(entries: Iterable[Entry], taxonomy: Taxonomy, as_of: dt.date) -> Frame
         incidents=_frame(
             incidents, INCIDENT_COLUMNS, floats=list(metrics.DURATIONS), ints=["rank"]
         ),
-        items=_frame(items, ITEM_COLUMNS, floats=["days_overdue"]),
+        items=_frame(items, ITEM_COLUMNS, floats=["days_overdue", "due_day", "closed_day"]),
         factors=_frame(factors, FACTOR_COLUMNS),
         drafts=drafts,
     )
+
+
+def _ordinal(day: dt.date | None) -> float | None:
+    return None if day is None else float(day.toordinal())
 
 
 def _frame(

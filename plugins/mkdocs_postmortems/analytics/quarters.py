@@ -107,12 +107,11 @@ def report(frames: Frames, quarter: str) -> Report:
     opened = items[items["quarter"] == quarter]
     so_far = items["quarter"] <= quarter
     closed_on = items["closed_on"]
-    open_then = actions.is_open(items) | closed_on.map(
-        lambda day: day is not None and day > judged_on
-    )
-    due_before = items["due"].map(lambda due: due is not None and due < judged_on)
-    overdue = items[open_then & due_before & so_far].copy()
-    overdue["days_at_end"] = overdue["due"].map(lambda due: (judged_on - due).days)
+    closed_day, due_day = items["closed_day"], items["due_day"]  # NaN compares False
+    judged_day = judged_on.toordinal()
+    open_then = actions.is_open(items) | (closed_day > judged_day)
+    overdue = items[open_then & (due_day < judged_day) & so_far].copy()
+    overdue["days_at_end"] = (judged_day - overdue["due_day"]).astype("int64")
     overdue = overdue.sort_values(
         ["days_at_end", "postmortem", "title"], ascending=[False, True, True], kind="stable"
     )
@@ -136,7 +135,7 @@ def report(frames: Frames, quarter: str) -> Report:
         items_done=int((opened["status"] == "done").sum()),
         items_wont_do=int((opened["status"] == "wont-do").sum()),
         closed_in_quarter=int(
-            closed_on.map(lambda day: day is not None and first <= day <= last).sum()
+            ((closed_day >= first.toordinal()) & (closed_day <= last.toordinal())).sum()
         ),
         closed_undated=int(
             (so_far & items["status"].isin(["done", "wont-do"]) & closed_on.isna()).sum()

@@ -95,13 +95,29 @@ class Catalog:
         return [(found[stem], shared[stem]) for stem in ranked]
 
 
-def _source(entry: Entry, root: Path | None) -> str:
-    if root is not None:
+class _Sources:
+    """Paths from the site's root, for edit links. Folders are resolved once each, not once
+    per file: resolving a path costs a system call per component."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root.resolve() if root is not None else None
+        self.folders: dict[Path, Path] = {}
+
+    def __call__(self, entry: Entry) -> str:
+        if self.root is None:
+            return entry.path
+        source = entry.source
+        if source.is_symlink():
+            real = source.resolve()
+        else:
+            folder = self.folders.get(source.parent)
+            if folder is None:
+                folder = self.folders[source.parent] = source.parent.resolve()
+            real = folder / source.name
         try:
-            return entry.source.resolve().relative_to(root.resolve()).as_posix()
+            return real.relative_to(self.root).as_posix()
         except ValueError:
-            pass
-    return entry.path
+            return entry.path
 
 
 def build(
@@ -117,6 +133,7 @@ def build(
         taxonomy, as_of, by={kind: {} for kind in urls.KINDS}, links=urls.Urls(use_directory_urls)
     )
     stems: dict[str, str] = {}
+    sources = _Sources(root)
     for entry in entries:
         pm = entry.postmortem
         if pm.is_draft and not include_drafts:
@@ -144,7 +161,7 @@ def build(
             Published(
                 entry=entry,
                 stem=stem,
-                source=_source(entry, root),
+                source=sources(entry),
                 durations={name: metrics.minutes(pm, name) for name in metrics.DURATIONS},
                 quarter=metrics.quarter(pm),
                 open_items=sum(1 for item in pm.action_items if metrics.is_open(item)),

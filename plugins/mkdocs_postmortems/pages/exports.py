@@ -25,6 +25,8 @@ COMPUTED = (
     "overdue_action_items",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+"""json.dumps with options builds an encoder per call; a CSV has thousands of JSON cells."""
 
 
 def record(catalog: Catalog, item: Published) -> dict[str, Any]:
@@ -58,7 +60,7 @@ def _flat(prefix: str, value: Any, out: dict[str, Any]) -> None:
     elif isinstance(value, list) and all(isinstance(v, str) for v in value):
         out[prefix] = "; ".join(value)
     elif isinstance(value, list | dict):
-        out[prefix] = json.dumps(value, ensure_ascii=False, sort_keys=False) if value else ""
+        out[prefix] = _ENCODE(value) if value else ""
     else:
         out[prefix] = value
 
