@@ -83,7 +83,8 @@ def test_the_repository_page_has_the_markers() -> None:
 def test_a_tiny_run_builds_both_sites_serves_and_reports(tmp_path: Path) -> None:
     doc = tmp_path / "performance.md"
     doc.write_text(f"{bench.BEGIN}\n{bench.END}\n")
-    command = [sys.executable, str(SCRIPTS / "bench.py"), "--sizes", "12", "--repeat", "2"]
+    command = [sys.executable, str(SCRIPTS / "bench.py"), "--sizes", "12", "--repeat", "1"]
+    command += ["--small-repeat", "2"]  # 12 <= bench.SMALL: the small sizes' rounds apply
     done = subprocess.run(
         [*command, "--write", str(doc)],
         capture_output=True,
@@ -94,7 +95,8 @@ def test_a_tiny_run_builds_both_sites_serves_and_reports(tmp_path: Path) -> None
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode in (0, 1), done.stderr  # 1: a goal missed, which is a figure
     written = doc.read_text()
-    assert "| 12 |" in written and "python scripts/bench.py --sizes 12 --repeat 2" in written
+    assert "| 12 | 2 |" in written  # N, then its rounds
+    assert "python scripts/bench.py --sizes 12 --repeat 1 --small-repeat 2" in written
     assert written.count("N=12 round") == 0  # progress goes to stderr, not the page
     assert done.stderr.count(": build ours") == 2 and done.stderr.count(": build plain") == 2
     assert "serve rebuild ours" in done.stderr and "serve rebuild plain" in done.stderr
