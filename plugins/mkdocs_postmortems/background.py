@@ -12,6 +12,7 @@ the script that started the build, which need not guard itself with `if __name__
 
 from __future__ import annotations
 
+import importlib
 import os
 import pickle
 import subprocess
@@ -39,19 +40,23 @@ def workers() -> int:
 
 def start(function: Callable[[_A], _R], argument: _A) -> Callable[[], _R]:
     """Begin `function(argument)` in a child interpreter; the returned function waits for
-    the result. `function` is pickled by name, so it must be a module's own function."""
-    payload = pickle.dumps((function, argument), protocol=pickle.HIGHEST_PROTOCOL)
+    the result. `function` is passed by name, so it must be a module's own function."""
+    return start_named(function.__module__, function.__qualname__, argument)
+
+
+def start_named(module: str, name: str, argument: Any) -> Callable[[], Any]:
+    """`start` for a function this process has not imported (and need not: pandas, say)."""
+    payload = pickle.dumps((module, name, argument), protocol=pickle.HIGHEST_PROTOCOL)
     outcome: list[tuple[int, bytes, bytes]] = []
     thread = threading.Thread(target=_run_worker, args=(payload, outcome), daemon=True)
     thread.start()
 
-    def wait() -> _R:
+    def wait() -> Any:
         thread.join()
         code, output, errors = outcome[0]
         if code != 0:
             raise WorkerError(errors.decode("utf-8", errors="replace").strip())
-        result: _R = pickle.loads(output)  # our own child's output
-        return result
+        return pickle.loads(output)  # our own child's output
 
     return wait
 
@@ -88,8 +93,8 @@ def _run_worker(payload: bytes, outcome: list[tuple[int, bytes, bytes]]) -> None
 
 
 def _work() -> None:
-    function: Callable[[Any], Any]
-    function, argument = pickle.load(sys.stdin.buffer)  # from our parent
+    module, name, argument = pickle.load(sys.stdin.buffer)  # from our parent
+    function: Callable[[Any], Any] = getattr(importlib.import_module(module), name)
     result = function(argument)
     sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     sys.stdout.buffer.flush()

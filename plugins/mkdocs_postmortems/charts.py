@@ -24,6 +24,7 @@ from typing import Any, ParamSpec
 __all__ = [
     "Job",
     "bars",
+    "cached",
     "clear_cache",
     "deferred",
     "distributions",
@@ -180,6 +181,12 @@ def deferred() -> Iterator[dict[str, Job]]:
     finally:
         with _lock:
             _jobs = None
+
+
+def cached(key: str) -> bytes | None:
+    """The chart of this key if this process has drawn or been given it (`remember`)."""
+    with _lock:
+        return _cache.get(key)
 
 
 def pending_key(content: bytes) -> str | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +25,9 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils.templates import TemplateContext
 
-from mkdocs_postmortems import background, charts, metrics, nav_cache, sanitize
+from mkdocs_postmortems import analytics_build, metrics, nav_cache, sanitize
 from mkdocs_postmortems import taxonomy as taxonomy_module
-from mkdocs_postmortems.analytics import frames as analytics_frames
+from mkdocs_postmortems.analytics import rows as analytics_rows
 from mkdocs_postmortems.corpus import load_corpus
 from mkdocs_postmortems.pages import build as site_module
 from mkdocs_postmortems.pages import catalog as catalog_module
@@ -62,15 +61,16 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def __init__(self) -> None:
         self.command = "build"
-        self.home: tuple[catalog_module.Catalog, dict[str, Any]] | None = None
+        self.home: catalog_module.Catalog | None = None
         self.catalog: catalog_module.Catalog | None = None
         self.unmade: dict[str, catalog_module.Published] = {}
         self.pages: dict[str, Page] = {}
         self.full_content: dict[str, str] = {}
-        self.pending_charts: list[tuple[File, str]] = []
         self.nav_cached = False
         self.headings: headings_module.Headings | None = None  # the site's, from on_files
-        self.wait_for_charts: Callable[[], dict[str, bytes]] = dict
+        self.analytics: analytics_build.Pending | None = None
+        self.planned: set[str] = set()
+        """Analytics and report pages registered before `analytics` has made them."""
 
     def _root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
@@ -123,10 +123,14 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             root=root,
             use_directory_urls=config.use_directory_urls,
         )
-        frames = analytics_frames.build(corpus.entries, taxonomy, self.as_of)
-        with charts.deferred() as jobs:  # drawn elsewhere while MkDocs renders the pages
-            site = site_module.generate(catalog, frames, postmortem_pages=False)
-        self.wait_for_charts = background.draw_charts(list(jobs.values()))
+        # The analytics part is made elsewhere while this process reads the pages, which
+        # only link to it; its pages are registered now, from the plan of its rows.
+        rows = analytics_rows.rows(corpus.entries, taxonomy, self.as_of)
+        self.analytics = analytics_build.Pending(
+            site_module.AnalyticsJob(site_module.thin(catalog), rows)
+        )
+        site = site_module.lists(catalog, postmortem_pages=False)
+        site_module.add_assets(site)
         for diagnostic in site.problems:
             log.warning(str(diagnostic))
         self.pages = {}
@@ -135,17 +139,19 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.unmade = {item.src_uri: item for item in catalog.items}
         for item in catalog.items:
             self._add(files, config, item.src_uri, "", InclusionLevel.NOT_IN_NAV)
+        pages = [(page.src_uri, page.in_nav) for page in site.pages]
+        self.planned = set()
         for page in site.pages:
-            # Postmortem and term pages stay out of the nav; indexes and search find them.
-            inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            self._add(files, config, page.src_uri, "", inclusion)
             self.pages[page.src_uri] = page
-        self.pending_charts = []
+        for src_uri, in_nav in site_module.analytics_plan(rows):
+            pages.append((src_uri, in_nav))
+            self.planned.add(src_uri)
+        for src_uri, in_nav in pages:
+            # Postmortem and term pages stay out of the nav; indexes and search find them.
+            inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
+            self._add(files, config, src_uri, "", inclusion)
         for path, content in site.files.items():
-            added = self._add(files, config, path, content)
-            key = charts.pending_key(content) if isinstance(content, bytes) else None
-            if key is not None:
-                self.pending_charts.append((added, key))
+            self._add(files, config, path, content)
         if files.get_file_from_path("index.md") is None:  # a knowledge base needs a home page
             home = f"# {esc(config.site_name)}\n\n{HOME_MARKER}\n"
             files.append(File.generated(config, "index.md", content=home))
@@ -157,7 +163,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         )
         # The catalog serves the postmortem pages until on_env; then only the home block's few
         # latest postmortems stay in memory while MkDocs renders the pages.
-        self.home = (home_catalog(catalog), site.figures)
+        self.home = home_catalog(catalog)
         # What lives now lives through the page loop: kept out of the collector's full scans,
         # which would otherwise walk the corpus again and again (unfrozen after the build).
         gc.freeze()
@@ -187,10 +193,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         # Every page is read and converted by now, so the corpus can go before the pages are
         # rendered; MkDocs copies files next, the charts among them.
         self.catalog, self.unmade = None, {}
-        drawn = self.wait_for_charts()
-        for file, key in self.pending_charts:
-            file.content_bytes = drawn[key]
-        self.pending_charts = []
+        if self.analytics is not None:
+            self._take_analytics()
+            for path, content in self.analytics.files().items():
+                self._add(files, config, path, content)
         if config.theme.name == "material":
             self.nav_cached = nav_cache.install(env, config.theme.custom_dir)
         return env
@@ -201,6 +207,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         item = self.unmade.pop(page.file.src_uri, None)
         if item is not None and self.catalog is not None:
             self.pages[page.file.src_uri] = postmortem_page(self.catalog, item)
+        if page.file.src_uri in self.planned:
+            self._take_analytics()
         generated = self.pages.get(page.file.src_uri)
         if generated is None:
             return markdown
@@ -228,10 +236,17 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             html = generated.fill(html)
             generated.slots.clear()  # in the page now; thousands of them add up
             page.markdown = ""  # converted (None would lose the title); MkDocs keeps it to the end
-        if HOME_MARKER in html and self.home is not None:
-            block = home_block(*self.home, page.file.src_uri)
-            html = html.replace(HOME_MARKER, block, 1)
         return html
+
+    def _take_analytics(self) -> None:
+        """The analytics pages, made by now or waited for."""
+        if not self.planned or self.analytics is None:
+            return
+        made = self.analytics.made().pages
+        if {page.src_uri for page in made} != self.planned:  # the plan is tested; a guard
+            raise PluginError("postmortems: the analytics pages made differ from those planned")
+        self.pages.update((page.src_uri, page) for page in made)
+        self.planned = set()
 
     def _frame(self, generated: Page, body: str, page: MkDocsPage) -> str:
         """The body between its page's sections, whose headings join the body's in the TOC."""
@@ -262,6 +277,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def _show_search_view(
         self, context: TemplateContext, /, *, page: MkDocsPage, config: MkDocsConfig, nav: Any
     ) -> TemplateContext:
+        if page.content is not None and HOME_MARKER in page.content:
+            # Here rather than in on_page_content: the home page is read first, and its
+            # figures are the analytics', which are made while the other pages are read.
+            page.content = page.content.replace(HOME_MARKER, self._home_block(page), 1)
         generated = self.pages.get(page.file.src_uri)
         if self.nav_cached and generated is not None and not generated.in_nav:
             # Out of the nav, no item is active: one folder, one nav (nav_cache.key).
@@ -281,6 +300,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         return context
 
     on_page_context = CombinedEvent(_show_search_view, _restore_content)
+
+    def _home_block(self, page: MkDocsPage) -> str:
+        if self.home is None or self.analytics is None:
+            return ""
+        return home_block(self.home, self.analytics.made().figures, page.file.src_uri)
 
     @event_priority(-100)
     def on_post_page(self, output: str, /, *, page: MkDocsPage, config: MkDocsConfig) -> str:

@@ -6,10 +6,10 @@ and p90 describe them; the mean is kept only to sit beside the median.
 
 from __future__ import annotations
 
-from typing import SupportsFloat, TypedDict
+from typing import TYPE_CHECKING, SupportsFloat, TypedDict
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # the site's lists import SMALL_N; only its analytics need pandas
+    import pandas as pd
 
 DECIMALS = 1
 """Minutes to one decimal: six seconds, finer than any incident timeline is written."""
@@ -25,6 +25,8 @@ class Distribution(TypedDict):
 def percentile(known: pd.Series, q: float) -> float:
     """Linear-interpolated percentile of values without gaps: DESIGN.md's definition.
     numpy's, which pandas' `quantile` calls too, at a tenth of the cost for small series."""
+    import numpy as np
+
     return float(np.quantile(known.to_numpy(dtype=float), q, method="linear"))
 
 

@@ -1,19 +1,29 @@
-"""Every generated page and file of the site, from the validated corpus."""
+"""Every generated page and file of the site, from the validated corpus.
+
+The analytics pages need pandas and its tables; the rest of the site does not. A build can
+so make the analytics elsewhere (`site_analytics.run`, given `AnalyticsJob`), while this
+process registers their pages from `analytics_plan` and goes on with the postmortem pages.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from mkdocs_postmortems import colours
-from mkdocs_postmortems.analytics import stats
-from mkdocs_postmortems.analytics.frames import Frames
+from mkdocs_postmortems import charts, colours
+from mkdocs_postmortems.analytics.rows import Rows
+from mkdocs_postmortems.corpus import Entry
 from mkdocs_postmortems.diagnostics import Diagnostic
-from mkdocs_postmortems.pages import analytics, exports, listings, postmortem, reports, urls
+from mkdocs_postmortems.pages import exports, listings, postmortem, urls
 from mkdocs_postmortems.pages.catalog import Catalog
 from mkdocs_postmortems.pages.common import Page
-from mkdocs_postmortems.pages.context import Context
+from mkdocs_postmortems.schema import Postmortem
+
+if TYPE_CHECKING:
+    from mkdocs_postmortems.analytics.frames import Frames
 
 ASSETS = ("postmortems.css", "browse.js")
 ASSET_DIR = "assets/postmortems"
@@ -43,6 +53,19 @@ def generate(catalog: Catalog, frames: Frames, *, postmortem_pages: bool = True)
 
     Without `postmortem_pages`, the caller makes each one when it is needed
     (`postmortem.page`): thousands of pages of HTML need not wait in memory together."""
+    from mkdocs_postmortems.pages import site_analytics  # pandas: only where it is needed
+
+    site = lists(catalog, postmortem_pages=postmortem_pages)
+    made = site_analytics.make(catalog, frames)
+    site.pages.extend(made.pages)
+    site.files.update(made.files)
+    site.figures = made.figures
+    add_assets(site)
+    return site
+
+
+def lists(catalog: Catalog, *, postmortem_pages: bool = True) -> Site:
+    """The site but its analytics pages, their charts and `/data/stats.json`, and assets."""
     site = Site(catalog)
     # The exports first: their records, a dict per postmortem, are freed before the pages
     # are built, so that the two never take memory at once.
@@ -58,12 +81,67 @@ def generate(catalog: Catalog, frames: Frames, *, postmortem_pages: bool = True)
         site.pages.extend(
             listings.term_page(catalog, kind, key) for key in listings.terms(catalog, kind)
         )
-    figures = site.figures = stats.stats(frames)
-    context = Context(catalog, frames, figures, files=site.files)
-    site.pages.extend(analytics.pages(context))
-    site.pages.extend(reports.pages(context))
-    site.files[stats.JSON_PATH] = stats.to_json(figures).encode()
+    return site
+
+
+def add_assets(site: Site) -> None:
     for name in ASSETS:
         site.files[f"{ASSET_DIR}/{name}"] = asset(name)
     site.files[f"{ASSET_DIR}/postmortems.css"] += colours.severity_css().encode()
-    return site
+
+
+def analytics_plan(rows: Rows) -> list[tuple[str, bool]]:
+    """The analytics and report pages `site_analytics.make` gives for these rows, in its
+    order, as (src_uri, in the nav): a build registers them before they are made."""
+    return [
+        (urls.ANALYTICS, True),
+        *((uri, True) for uri in urls.ANALYTICS_PAGES.values()),
+        (urls.REPORTS, True),
+        *((urls.report(quarter), False) for quarter in rows.quarters()),
+    ]
+
+
+@dataclass
+class Made:
+    """The analytics part of the site (`site_analytics.make`)."""
+
+    pages: list[Page]
+    files: dict[str, bytes]
+    """Charts (placeholders, under `charts.deferred`) and `/data/stats.json`."""
+    figures: dict[str, Any]
+    jobs: list[charts.Job] = field(default_factory=list)
+    """The charts still to draw, when made under `charts.deferred`."""
+
+
+@dataclass(frozen=True)
+class AnalyticsJob:
+    """What `site_analytics.run` needs, small to pickle: the rows, and a catalog that holds
+    only what the analytics pages read of it (`thin`)."""
+
+    catalog: Catalog
+    rows: Rows
+
+
+@dataclass(frozen=True)
+class Glance:
+    """What the analytics pages read of a postmortem (`common.summary_item`, `Published`)."""
+
+    id: str | None
+    title: str | None
+    started_at: dt.datetime | None
+    date: dt.date | None
+    severity: str | None
+    summary: str | None
+
+
+def thin(catalog: Catalog) -> Catalog:
+    """The catalog as the analytics pages read it: taxonomy, day, links, and a `Glance` at
+    each postmortem. A whole model per postmortem would cost more to copy to the worker than
+    the analytics cost to make; a model built with only these fields, about as much."""
+    items = []
+    for item in catalog.items:
+        pm = item.postmortem
+        glance = Glance(pm.id, pm.title, pm.started_at, pm.date, pm.severity, pm.summary)
+        entry = Entry(item.entry.path, item.entry.source, cast(Postmortem, glance), "", 0)
+        items.append(dataclasses.replace(item, entry=entry, durations={}, overdue=[]))
+    return dataclasses.replace(catalog, items=items, by={}, problems=[])

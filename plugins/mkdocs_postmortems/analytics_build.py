@@ -1,0 +1,75 @@
+"""The site's analytics part, made while MkDocs reads and renders the postmortem pages.
+
+It is the part that needs pandas (tables, figures, the analytics and report pages) and
+matplotlib (their charts), and nothing of it is needed before those pages are read. With a
+spare core it is made in a worker from small, plain inputs (`pages.build.AnalyticsJob`),
+and this process never imports either library; then the charts this process has not drawn
+before are drawn. Without one, or if the worker fails, it is made here when first needed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from mkdocs_postmortems import background, charts
+from mkdocs_postmortems.pages.build import AnalyticsJob, Made
+
+_RUN = ("mkdocs_postmortems.pages.site_analytics", "run")
+
+
+class Pending:
+    """The analytics part being made; `made` and `files` wait for what they give."""
+
+    def __init__(self, job: AnalyticsJob) -> None:
+        self._job = job
+        self._made: Made | None = None
+        self._known: dict[str, bytes] = {}
+        self._drawn: Callable[[], dict[str, bytes]] = dict
+        self._thread: threading.Thread | None = None
+        if background.workers() > 0:
+            wait = background.start_named(*_RUN, job)
+            self._thread = threading.Thread(target=self._follow, args=(wait,), daemon=True)
+            self._thread.start()
+
+    def _follow(self, wait: Callable[[], Made]) -> None:
+        """In a thread: the worker's pages, then its charts started at once."""
+        try:
+            made = wait()
+        except background.WorkerError:
+            return  # made in the build's thread instead (`made`)
+        self._charts(made)
+        self._made = made
+
+    def _charts(self, made: Made) -> None:
+        missing = []
+        for job in made.jobs:
+            svg = charts.cached(job.key)
+            if svg is None:
+                missing.append(job)
+            else:
+                self._known[job.key] = svg
+        self._drawn = background.draw_charts(missing)
+
+    def made(self) -> Made:
+        """The pages and figures (charts still placeholders): waits for the worker."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._made is None:
+            from mkdocs_postmortems.pages import site_analytics  # pandas, here after all
+
+            made = site_analytics.run(self._job)
+            self._charts(made)
+            self._made = made
+        return self._made
+
+    def files(self) -> dict[str, bytes]:
+        """`/data/stats.json` and the charts, drawn: waits for them."""
+        made = self.made()
+        drawn = {**self._known, **self._drawn()}
+        out = {}
+        for path, content in made.files.items():
+            key = charts.pending_key(content)
+            out[path] = content if key is None else drawn[key]
+        return out
