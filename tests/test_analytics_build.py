@@ -1,0 +1,163 @@
+"""The analytics part of the site, made in a worker from its rows and a thin catalog.
+
+The build registers the analytics and report pages from a plan before they are made, and
+hands the worker plain rows and a `Glance` at each postmortem instead of the corpus: each
+shortcut must give what the full, in-process path gives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mkdocs_postmortems import analytics_build, background, charts, taxonomy
+from mkdocs_postmortems.analytics import frames
+from mkdocs_postmortems.analytics import rows as analytics_rows
+from mkdocs_postmortems.corpus import load_corpus
+from mkdocs_postmortems.pages import build as site_build
+from mkdocs_postmortems.pages import catalog as catalog_module
+from mkdocs_postmortems.pages import site_analytics
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures"
+AS_OF = dt.date(2026, 6, 15)
+CORPORA = {
+    # Three quarters, overdue and closed items, recurring factors.
+    "analytics-kb": (FIXTURES / "analytics-kb" / "postmortems", "taxonomy.yml"),
+    # The example knowledge base: drafts, undated postmortems, every template's fields.
+    "example": (REPO / "postmortems", "taxonomy.yml"),
+    # Every valid fixture, against the fixtures' taxonomy.
+    "valid": (FIXTURES / "valid", "../taxonomy.yml"),
+}
+
+
+def _catalog(name: str, *, include_drafts: bool = False) -> tuple[Any, Any, Any]:
+    folder, taxonomy_file = CORPORA[name]
+    tax = taxonomy.load(folder / taxonomy_file)
+    corpus = load_corpus([folder], tax)
+    catalog = catalog_module.build(corpus.entries, tax, AS_OF, include_drafts=include_drafts)
+    return corpus, tax, catalog
+
+
+def _made(catalog: Any, table: frames.Frames) -> site_build.Made:
+    with charts.deferred():  # placeholders carry the charts' keys: their data, undrawn
+        return site_analytics.make(catalog, table)
+
+
+@pytest.mark.parametrize("include_drafts", [False, True])
+@pytest.mark.parametrize("name", list(CORPORA))
+def test_the_plan_is_the_pages_made(name: str, include_drafts: bool) -> None:
+    corpus, tax, catalog = _catalog(name, include_drafts=include_drafts)
+    rows = analytics_rows.rows(corpus.entries, tax, AS_OF)
+    made = _made(catalog, frames.from_rows(rows, tax, AS_OF))
+    assert site_build.analytics_plan(rows) == [(page.src_uri, page.in_nav) for page in made.pages]
+    assert len(made.pages) > 6 or name == "valid"  # reports as well as the analytics pages
+
+
+def test_the_plan_of_a_corpus_without_dates_has_no_reports(tmp_path: Path) -> None:
+    rows = analytics_rows.Rows([], [], [], drafts=2)
+    plan = site_build.analytics_plan(rows)
+    assert [uri for uri, _ in plan][-1] == "reports/index.md"
+    tax = taxonomy.DEFAULT
+    catalog = catalog_module.build([], tax, AS_OF)
+    made = _made(catalog, frames.from_rows(rows, tax, AS_OF))
+    assert plan == [(page.src_uri, page.in_nav) for page in made.pages]
+
+
+@pytest.mark.parametrize("name", list(CORPORA))
+def test_a_thin_catalog_makes_the_same_pages_files_and_figures(name: str) -> None:
+    corpus, tax, catalog = _catalog(name)
+    table = frames.build(corpus.entries, tax, AS_OF)
+    full, thin = _made(catalog, table), _made(site_build.thin(catalog), table)
+    assert thin.pages == full.pages
+    assert thin.files == full.files
+    assert thin.figures == full.figures
+
+
+def test_the_worker_makes_what_this_process_makes() -> None:
+    corpus, tax, catalog = _catalog("analytics-kb")
+    job = site_build.AnalyticsJob(
+        site_build.thin(catalog), analytics_rows.rows(corpus.entries, tax, AS_OF)
+    )
+    here = site_analytics.run(job)
+    there = background.start_named(*analytics_build._RUN, job)()
+    assert there.pages == here.pages and there.files == here.files
+    assert there.figures == here.figures
+    assert [j.key for j in there.jobs] == [j.key for j in here.jobs] and here.jobs
+
+
+def _job() -> site_build.AnalyticsJob:
+    corpus, tax, catalog = _catalog("analytics-kb")
+    rows = analytics_rows.rows(corpus.entries, tax, AS_OF)
+    return site_build.AnalyticsJob(site_build.thin(catalog), rows)
+
+
+def test_a_worker_that_dies_leaves_the_analytics_to_this_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def dead(module: str, name: str, argument: Any) -> Any:
+        def wait() -> Any:
+            raise background.WorkerError("Killed")
+
+        return wait
+
+    monkeypatch.setattr(background, "workers", lambda: 1)
+    monkeypatch.setattr(background, "start_named", dead)
+    monkeypatch.setattr(background, "draw_charts", lambda jobs: lambda: charts.draw(jobs))
+    job = _job()
+    pending = analytics_build.Pending(job)
+    expected = site_analytics.run(job)
+    assert pending.made().pages == expected.pages
+    files = pending.files()
+    assert set(files) == set(expected.files)
+    svgs = [content for path, content in files.items() if path.endswith(".svg")]
+    assert svgs and all(svg.startswith(b"<?xml") for svg in svgs)
+
+
+def test_charts_this_process_has_are_not_drawn_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    job = _job()
+    charts.clear_cache()  # as a worker's: every chart a job
+    made = site_analytics.run(job)
+    cached = made.jobs[0]
+    charts.remember({cached.key: b"<svg>cached</svg>"})
+    asked: list[list[str]] = []
+
+    def draw(jobs: Any) -> Any:
+        asked.append([j.key for j in jobs])
+        return lambda: {j.key: b"<svg>drawn</svg>" for j in jobs}
+
+    monkeypatch.setattr(background, "workers", lambda: 0)  # made here, charts by `draw`
+    monkeypatch.setattr(background, "draw_charts", draw)
+    try:
+        files = analytics_build.Pending(job).files()
+    finally:
+        charts.clear_cache()
+    assert asked == [[j.key for j in made.jobs[1:]]]
+    by_key = {charts.pending_key(v): k for k, v in made.files.items() if charts.pending_key(v)}
+    assert files[by_key[cached.key]] == b"<svg>cached</svg>"
+    assert {files[by_key[j.key]] for j in made.jobs[1:]} == {b"<svg>drawn</svg>"}
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="with one core it is all made here")
+def test_the_build_process_imports_neither_pandas_nor_matplotlib(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from mkdocs.commands.build import build\n"
+        "from mkdocs.config import load_config\n"
+        f"build(load_config(config_file={str(REPO / 'mkdocs.yml')!r}, "
+        f"site_dir={str(tmp_path / 'site')!r}))\n"
+        "print(sorted(m for m in ('pandas', 'matplotlib', 'numpy') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, cwd=REPO
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "site" / "analytics" / "severity-by-quarter.svg").is_file()
+    assert (tmp_path / "site" / "data" / "stats.json").is_file()
