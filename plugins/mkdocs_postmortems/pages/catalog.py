@@ -72,27 +72,31 @@ class Catalog:
     problems: list[Diagnostic] = field(default_factory=list)
     links: urls.Urls = field(default_factory=urls.Urls)
 
+    ranks: dict[str, int] = field(default_factory=dict)
+    """Each item's place in `items` by stem: the related block ranks by it."""
+
     def related(self, item: Published) -> list[tuple[Published, list[tuple[str, str]]]]:
         """Postmortems sharing services or factors, most shared first; what they share, as
-        (kind, key) pairs."""
-        shared: dict[str, list[tuple[str, str]]] = {}
-        found: dict[str, Published] = {}
+        (kind, key) pairs. Ties go to the newer (`items` order). A hot loop: one per page."""
+        ranks = self.ranks
+        own = ranks[item.stem]
+        shared: dict[int, list[tuple[str, str]]] = {}
         pm = item.postmortem
         for kind, keys in (("services", pm.services), ("factors", pm.contributing_factors)):
+            by_key = self.by[kind]
             for key in keys:
-                for other in self.by[kind].get(key, [])[:RELATED_SCAN]:
-                    stem = other.stem
-                    if stem == item.stem:
+                for other in by_key.get(key, ())[:RELATED_SCAN]:
+                    rank = ranks[other.stem]
+                    if rank == own:
                         continue
-                    if stem in shared:
-                        shared[stem].append((kind, key))
+                    found = shared.get(rank)
+                    if found is None:
+                        shared[rank] = [(kind, key)]
                     else:
-                        shared[stem], found[stem] = [(kind, key)], other
+                        found.append((kind, key))
         # The first few of a stable sort, without sorting the rest.
-        ranked = heapq.nsmallest(
-            RELATED_LIMIT, shared, key=lambda stem: (-len(shared[stem]), found[stem].sort_key())
-        )
-        return [(found[stem], shared[stem]) for stem in ranked]
+        best = heapq.nsmallest(RELATED_LIMIT, [(-len(v), rank) for rank, v in shared.items()])
+        return [(self.items[rank], shared[rank]) for _, rank in best]
 
 
 class _Sources:
@@ -169,6 +173,7 @@ def build(
             )
         )
     catalog.items.sort(key=Published.sort_key)
+    catalog.ranks = {item.stem: rank for rank, item in enumerate(catalog.items)}
     for item in catalog.items:
         pm = item.postmortem
         keys = {
