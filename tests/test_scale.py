@@ -283,3 +283,22 @@ def test_a_worker_that_dies_leaves_its_files_to_this_process(
     shared = corpus.load_corpus(_corpus_folders(), fixture_taxonomy, parallel=True)
     assert shared.entries == here.entries
     assert shared.diagnostics == here.diagnostics
+
+
+def test_a_corpus_whose_reading_started_early_is_the_corpus_read_here(
+    monkeypatch: pytest.MonkeyPatch, fixture_taxonomy: Any
+) -> None:
+    """The plugin starts the workers in on_config and reads its share in on_files."""
+    from mkdocs_postmortems import corpus
+
+    here = corpus.load_corpus(_corpus_folders(), fixture_taxonomy)
+    monkeypatch.setattr(corpus, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(background, "workers", lambda: 1)
+    loading = corpus.start_loading(_corpus_folders(), fixture_taxonomy, parallel=True)
+    assert loading.waits and 0 < loading.own < len(loading.named)  # the worker is under way
+    shared = loading.finish()
+    assert (shared.files, shared.entries, shared.diagnostics) == (
+        here.files,
+        here.entries,
+        here.diagnostics,
+    )

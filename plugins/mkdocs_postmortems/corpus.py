@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -157,6 +157,9 @@ PARALLEL_FROM = 500
 """Files from which a corpus is worth sharing with worker processes (about 0.3 s to start)."""
 OWN_WEIGHT = 1.3
 """This process's share against a worker's: it also unpickles what the workers read."""
+EARLY_OWN_WEIGHT = 1.0
+"""The same when the workers start while the build is still setting up (`start_loading`
+before the build's other work): they are under way by the time this process reads."""
 
 
 def load_corpus(
@@ -169,13 +172,7 @@ def load_corpus(
     allocates many small acyclic objects, and its repeated scans of the growing corpus
     cost a third of the time.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _load_corpus(paths, taxonomy, parallel)
-    finally:
-        if was_enabled:
-            gc.enable()
+    return start_loading(paths, taxonomy, parallel=parallel, own_weight=OWN_WEIGHT).finish()
 
 
 def load_files(job: tuple[list[tuple[Path, str]], Taxonomy]) -> list[Loaded]:
@@ -190,44 +187,82 @@ def load_files(job: tuple[list[tuple[Path, str]], Taxonomy]) -> list[Loaded]:
             gc.enable()
 
 
-def _load_all(files: list[tuple[Path, str]], taxonomy: Taxonomy, parallel: bool) -> list[Loaded]:
-    count = background.workers() if parallel and len(files) >= PARALLEL_FROM else 0
-    if count <= 0:
-        return load_files((files, taxonomy))
-    # This process reads the first files while the workers read the rest, in order.
-    own = round(len(files) * OWN_WEIGHT / (OWN_WEIGHT + count))
-    size = -(-(len(files) - own) // count)
-    shares = [files[at : at + size] for at in range(own, len(files), size)]
-    waits = [background.start(load_files, (share, taxonomy)) for share in shares]
-    loaded = load_files((files[:own], taxonomy))
-    for share, wait in zip(shares, waits, strict=True):
+class Loading:
+    """A corpus being read: workers have their shares, this process reads its own in
+    `finish`. Between the two, the caller can do other work."""
+
+    def __init__(
+        self,
+        named: list[tuple[Path, str]],
+        taxonomy: Taxonomy,
+        diagnostics: list[Diagnostic],
+        count: int,
+        own_weight: float,
+    ) -> None:
+        self.named = named
+        self.taxonomy = taxonomy
+        self.diagnostics = diagnostics
+        self.own = len(named)
+        self.shares: list[list[tuple[Path, str]]] = []
+        self.waits: list[Callable[[], list[Loaded]]] = []
+        if count > 0:
+            # This process reads the first files while the workers read the rest, in order.
+            self.own = round(len(named) * own_weight / (own_weight + count))
+            size = -(-(len(named) - self.own) // count)
+            self.shares = [named[at : at + size] for at in range(self.own, len(named), size)]
+            self.waits = [background.start(load_files, (share, taxonomy)) for share in self.shares]
+
+    def finish(self) -> Corpus:
+        was_enabled = gc.isenabled()
+        gc.disable()
         try:
-            loaded.extend(wait())
-        except background.WorkerError:  # a worker that died (memory, say): read it here
-            loaded.extend(load_files((share, taxonomy)))
-    return loaded
+            return self._corpus(self._loaded())
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _loaded(self) -> list[Loaded]:
+        loaded = load_files((self.named[: self.own], self.taxonomy))
+        for share, wait in zip(self.shares, self.waits, strict=True):
+            try:
+                loaded.extend(wait())
+            except background.WorkerError:  # a worker that died (memory, say): read it here
+                loaded.extend(load_files((share, self.taxonomy)))
+        return loaded
+
+    def _corpus(self, all_loaded: list[Loaded]) -> Corpus:
+        corpus = Corpus(diagnostics=list(self.diagnostics), files=len(self.named))
+        first_by_id: dict[str, str] = {}
+        for (_, name), loaded in zip(self.named, all_loaded, strict=True):
+            problems = loaded.diagnostics
+            entry = loaded.entry
+            if loaded.id is not None:
+                if loaded.id in first_by_id:
+                    line, column = loaded.id_position
+                    message = (
+                        f"expected a unique id, got {loaded.id!r}, "
+                        f"already used by {first_by_id[loaded.id]}"
+                    )
+                    problems = sorted([*problems, Diagnostic(name, line, column, "id", message)])
+                    entry = None
+                else:
+                    first_by_id[loaded.id] = name
+            corpus.diagnostics.extend(problems)
+            if entry is not None:
+                corpus.entries.append(entry)
+        return corpus
 
 
-def _load_corpus(paths: Iterable[Path], taxonomy: Taxonomy, parallel: bool) -> Corpus:
+def start_loading(
+    paths: Iterable[Path],
+    taxonomy: Taxonomy = DEFAULT,
+    *,
+    parallel: bool = False,
+    own_weight: float = EARLY_OWN_WEIGHT,
+) -> Loading:
+    """Find the files and, with `parallel` and enough of them, start the workers' shares;
+    `Loading.finish` gives the corpus `load_corpus` gives."""
     files, diagnostics = discover(paths)
-    corpus = Corpus(diagnostics=diagnostics, files=len(files))
-    first_by_id: dict[str, str] = {}
     named = [(path, display_path(path)) for path in files]
-    for (_, name), loaded in zip(named, _load_all(named, taxonomy, parallel), strict=True):
-        problems = loaded.diagnostics
-        entry = loaded.entry
-        if loaded.id is not None:
-            if loaded.id in first_by_id:
-                line, column = loaded.id_position
-                message = (
-                    f"expected a unique id, got {loaded.id!r}, "
-                    f"already used by {first_by_id[loaded.id]}"
-                )
-                problems = sorted([*problems, Diagnostic(name, line, column, "id", message)])
-                entry = None
-            else:
-                first_by_id[loaded.id] = name
-        corpus.diagnostics.extend(problems)
-        if entry is not None:
-            corpus.entries.append(entry)
-    return corpus
+    count = background.workers() if parallel and len(named) >= PARALLEL_FROM else 0
+    return Loading(named, taxonomy, diagnostics, count, own_weight)

@@ -28,7 +28,7 @@ from mkdocs.utils.templates import TemplateContext
 from mkdocs_postmortems import analytics_build, metrics, nav_cache, sanitize
 from mkdocs_postmortems import taxonomy as taxonomy_module
 from mkdocs_postmortems.analytics import rows as analytics_rows
-from mkdocs_postmortems.corpus import load_corpus
+from mkdocs_postmortems.corpus import Loading, start_loading
 from mkdocs_postmortems.pages import build as site_module
 from mkdocs_postmortems.pages import catalog as catalog_module
 from mkdocs_postmortems.pages import headings as headings_module
@@ -71,6 +71,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.analytics: analytics_build.Pending | None = None
         self.planned: set[str] = set()
         """Analytics and report pages registered before `analytics` has made them."""
+        self.loading: tuple[Loading, taxonomy_module.Taxonomy] | None = None
 
     def _root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
@@ -89,6 +90,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             config.extra_css.append(css)
         if js not in [str(script) for script in config.extra_javascript]:
             config.extra_javascript.append(js)
+        # Workers start reading the corpus now, while MkDocs cleans the site folder and
+        # gathers the theme's files; this process reads its share in on_files.
+        root = self._root(config)
+        folder = Path(os.path.normpath(root / self.config.dir))
+        taxonomy = self._taxonomy(root, folder)
+        self.loading = (start_loading([folder], taxonomy, parallel=True), taxonomy)
         return config
 
     def _taxonomy(self, root: Path, folder: Path) -> taxonomy_module.Taxonomy:
@@ -108,8 +115,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.headings = headings_module.render(
             SECTIONS, list(config.markdown_extensions), config.mdx_configs, sanitize.clean
         )
-        taxonomy = self._taxonomy(root, folder)
-        corpus = load_corpus([folder], taxonomy, parallel=True)
+        if self.loading is None:  # on_config comes first in a build; a direct caller may skip it
+            taxonomy = self._taxonomy(root, folder)
+            self.loading = (start_loading([folder], taxonomy), taxonomy)
+        loading, taxonomy = self.loading
+        self.loading = None
+        corpus = loading.finish()
         gc.freeze()  # the corpus lives until on_env: no full scan need walk it (see the end)
         for diagnostic in corpus.diagnostics:
             # Errors are warnings to MkDocs, so that --strict fails on them.
