@@ -22,7 +22,7 @@ class Pending:
     """The analytics part being made; `made` and `files` wait for what they give."""
 
     def __init__(self, job: AnalyticsJob) -> None:
-        self._job = job
+        self._job: AnalyticsJob | None = job  # kept only until a worker has made the part
         self._made: Made | None = None
         self._known: dict[str, bytes] = {}
         self._drawn: Callable[[], dict[str, bytes]] = dict
@@ -40,6 +40,7 @@ class Pending:
             return  # made in the build's thread instead (`made`)
         self._charts(made)
         self._made = made
+        self._job = None  # its rows, one per postmortem and action item, can go
 
     def _charts(self, made: Made) -> None:
         missing = []
@@ -59,6 +60,7 @@ class Pending:
         if self._made is None:
             from mkdocs_postmortems.pages import site_analytics  # pandas, here after all
 
+            assert self._job is not None  # dropped only once made
             made = site_analytics.run(self._job)
             self._charts(made)
             self._made = made
