@@ -115,10 +115,10 @@ def test_a_worker_that_dies_leaves_the_analytics_to_this_process(
     pending = analytics_build.Pending(job)
     expected = site_analytics.run(job)
     assert pending.made().pages == expected.pages
-    files = pending.files()
-    assert set(files) == set(expected.files)
-    svgs = [content for path, content in files.items() if path.endswith(".svg")]
-    assert svgs and all(svg.startswith(b"<?xml") for svg in svgs)
+    data, drawn = pending.data_files(), pending.chart_files()
+    assert set(data) == {"data/stats.json"} and set(drawn) == set(pending.chart_paths())
+    assert set(data) | set(drawn) == set(expected.files)
+    assert drawn and all(svg.startswith(b"<?xml") for svg in drawn.values())
 
 
 def test_charts_this_process_has_are_not_drawn_again(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -136,7 +136,8 @@ def test_charts_this_process_has_are_not_drawn_again(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(background, "workers", lambda: 0)  # made here, charts by `draw`
     monkeypatch.setattr(background, "draw_charts", draw)
     try:
-        files = analytics_build.Pending(job).files()
+        pending = analytics_build.Pending(job)
+        files = {**pending.data_files(), **pending.chart_files()}
     finally:
         charts.clear_cache()
     assert asked == [[j.key for j in made.jobs[1:]]]

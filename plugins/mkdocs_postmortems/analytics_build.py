@@ -66,12 +66,26 @@ class Pending:
             self._made = made
         return self._made
 
-    def files(self) -> dict[str, bytes]:
-        """`/data/stats.json` and the charts, drawn: waits for them."""
+    def data_files(self) -> dict[str, bytes]:
+        """The part's files that are ready: `/data/stats.json`, and the charts a part made in
+        this process found in its cache."""
+        return {
+            path: content
+            for path, content in self.made().files.items()
+            if charts.pending_key(content) is None
+        }
+
+    def chart_paths(self) -> list[str]:
+        """Where the charts still being drawn go."""
+        return [p for p, content in self.made().files.items() if charts.pending_key(content)]
+
+    def chart_files(self) -> dict[str, bytes]:
+        """The charts by their path in the site, drawn: waits for them."""
         made = self.made()
         drawn = {**self._known, **self._drawn()}
         out = {}
         for path, content in made.files.items():
             key = charts.pending_key(content)
-            out[path] = content if key is None else drawn[key]
+            if key is not None:
+                out[path] = drawn[key]
         return out

@@ -23,6 +23,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import AnchorLink, get_toc
+from mkdocs.utils import write_file
 from mkdocs.utils.templates import TemplateContext
 
 from mkdocs_postmortems import analytics_build, metrics, nav_cache, sanitize
@@ -188,6 +189,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         content: str | bytes,
         inclusion: InclusionLevel = InclusionLevel.UNDEFINED,
     ) -> File:
+        self._claim(files, src_uri)
+        added = File.generated(config, src_uri, content=content, inclusion=inclusion)
+        files.append(added)
+        return added
+
+    def _claim(self, files: Files, src_uri: str) -> None:
         existing = files.get_file_from_path(src_uri)
         if existing is not None:
             log.warning(
@@ -196,9 +203,6 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 existing.src_uri,
             )
             files.remove(existing)
-        added = File.generated(config, src_uri, content=content, inclusion=inclusion)
-        files.append(added)
-        return added
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         # Every page is read and converted by now, so the corpus can go before the pages are
@@ -206,8 +210,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.catalog, self.unmade = None, {}
         if self.analytics is not None:
             self._take_analytics()
-            for path, content in self.analytics.files().items():
+            for path, content in self.analytics.data_files().items():
                 self._add(files, config, path, content)
+            # The charts are written after the pages (on_post_build): they may still be
+            # being drawn, and nothing reads them before then.
+            for path in self.analytics.chart_paths():
+                self._claim(files, path)
         if config.theme.name == "material":
             self.nav_cached = nav_cache.install(env, config.theme.custom_dir)
         return env
@@ -327,9 +335,14 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         gc.unfreeze()
+        if self.analytics is not None:
+            for path, svg in self.analytics.chart_files().items():
+                write_file(svg, os.path.join(config.site_dir, path))
+            self.analytics = None
 
     def on_build_error(self, *, error: Exception) -> None:
         gc.unfreeze()
+        self.analytics = None
 
     def _edit_url(self, config: MkDocsConfig, source: str) -> str | None:
         if not config.repo_url:
