@@ -19,7 +19,7 @@ _RUN = ("mkdocs_postmortems.pages.site_analytics", "run")
 
 
 class Pending:
-    """The analytics part being made; `made` and `files` wait for what they give."""
+    """The analytics part being made; `made` and `chart_files` wait for what they give."""
 
     def __init__(self, job: AnalyticsJob) -> None:
         self._job: AnalyticsJob | None = job  # kept only until a worker has made the part

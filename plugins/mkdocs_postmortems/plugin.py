@@ -206,7 +206,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         # Every page is read and converted by now, so the corpus can go before the pages are
-        # rendered; MkDocs copies files next, the charts among them.
+        # rendered; MkDocs copies files next, `/data/stats.json` among them.
         self.catalog, self.unmade = None, {}
         if self.analytics is not None:
             self._take_analytics()

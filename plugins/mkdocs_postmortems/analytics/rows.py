@@ -2,7 +2,7 @@
 action item and per factor named.
 
 Building them needs neither pandas nor anything but the corpus, and they pickle cheaply:
-the site's analytics are computed from them in another process (`pages.analytics_job`).
+the site's analytics are computed from them in another process (`pages.site_analytics`).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def _start_key(entry: Entry) -> tuple[float, str]:
 
 
 def rows(entries: Iterable[Entry], taxonomy: Taxonomy, as_of: dt.date) -> Rows:
-    """The rows of `build`'s tables, without pandas."""
+    """The rows of `frames.build`'s tables, without pandas."""
     incidents: list[dict[str, Any]] = []
     items: list[dict[str, Any]] = []
     factors: list[dict[str, Any]] = []
