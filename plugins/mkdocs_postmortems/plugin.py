@@ -145,20 +145,15 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         site_module.add_assets(site)
         for diagnostic in site.problems:
             log.warning(str(diagnostic))
-        self.pages = {}
         # Postmortem pages are made one at a time as MkDocs reads them (on_page_markdown).
         self.catalog = catalog
         self.unmade = {item.src_uri: item for item in catalog.items}
         for item in catalog.items:
             self._add(files, config, item.src_uri, "", InclusionLevel.NOT_IN_NAV)
-        pages = [(page.src_uri, page.in_nav) for page in site.pages]
-        self.planned = set()
-        for page in site.pages:
-            self.pages[page.src_uri] = page
-        for src_uri, in_nav in site_module.analytics_plan(rows):
-            pages.append((src_uri, in_nav))
-            self.planned.add(src_uri)
-        for src_uri, in_nav in pages:
+        self.pages = {page.src_uri: page for page in site.pages}
+        plan = site_module.analytics_plan(rows)
+        self.planned = {src_uri for src_uri, _ in plan}
+        for src_uri, in_nav in [*((page.src_uri, page.in_nav) for page in site.pages), *plan]:
             # Postmortem and term pages stay out of the nav; indexes and search find them.
             inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
             self._add(files, config, src_uri, "", inclusion)
