@@ -66,26 +66,23 @@ class Pending:
             self._made = made
         return self._made
 
+    def _pending(self) -> dict[str, str]:
+        """The charts still to be drawn: their path in the site, and their key."""
+        found = ((path, charts.pending_key(content)) for path, content in self.made().files.items())
+        return {path: key for path, key in found if key is not None}
+
     def data_files(self) -> dict[str, bytes]:
         """The part's files that are ready: `/data/stats.json`, and the charts a part made in
         this process found in its cache."""
-        return {
-            path: content
-            for path, content in self.made().files.items()
-            if charts.pending_key(content) is None
-        }
+        pending = self._pending()
+        return {path: data for path, data in self.made().files.items() if path not in pending}
 
     def chart_paths(self) -> list[str]:
         """Where the charts still being drawn go."""
-        return [p for p, content in self.made().files.items() if charts.pending_key(content)]
+        return list(self._pending())
 
     def chart_files(self) -> dict[str, bytes]:
         """The charts by their path in the site, drawn: waits for them."""
-        made = self.made()
+        pending = self._pending()
         drawn = {**self._known, **self._drawn()}
-        out = {}
-        for path, content in made.files.items():
-            key = charts.pending_key(content)
-            if key is not None:
-                out[path] = drawn[key]
-        return out
+        return {path: drawn[key] for path, key in pending.items()}
