@@ -50,19 +50,12 @@ def validate(document: Document, taxonomy: Taxonomy) -> tuple[Postmortem | None,
 PLACEHOLDER = "TODO"
 
 
-def placeholders(data: Any, path: Path = ()) -> list[Path]:
-    """Paths of the values that are exactly the placeholder, as `postmortems new` writes
-    them for what the author must still fill in."""
+def placeholders(data: dict[str, Any]) -> list[Path]:
+    """Paths of the values of a document's data that are exactly the placeholder, as
+    `postmortems new` writes them for what the author must still fill in."""
     found: list[Path] = []
-    if isinstance(data, dict | list):
-        _collect(data, path, found)
-    elif _is_placeholder(data):
-        found.append(path)
+    _collect(data, (), found)
     return found
-
-
-def _is_placeholder(value: object) -> bool:
-    return isinstance(value, str) and PLACEHOLDER in value and value.strip() == PLACEHOLDER
 
 
 def _collect(data: dict[Any, Any] | list[Any], path: Path, found: list[Path]) -> None:
