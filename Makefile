@@ -23,8 +23,10 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 serve: $(VENV)/.site-installed
 	$(BIN)/mkdocs serve --dev-addr $(HOST)
 
+# A strict build into a folder beside site/, swapped in only when it succeeds: a failed or
+# interrupted build leaves the last good site/ as it was.
 build: $(VENV)/.site-installed
-	$(BIN)/mkdocs build --strict --site-dir site
+	$(BIN)/python -m mkdocs_postmortems.staged_build --site-dir site --strict
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check plugins tests scripts

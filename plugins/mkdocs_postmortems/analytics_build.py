@@ -27,6 +27,9 @@ class Pending:
         self._known: dict[str, bytes] = {}
         self._drawn: Callable[[], dict[str, bytes]] = dict
         self._thread: threading.Thread | None = None
+        self._cancelled = False
+        self._cancel_lock = threading.Lock()
+        """Held while charts are started, so that `cancel` misses none of their workers."""
         if background.workers() > 0:
             wait = background.start_named(*_RUN, job)
             self._thread = threading.Thread(target=self._follow, args=(wait,), daemon=True)
@@ -37,10 +40,20 @@ class Pending:
         try:
             made = wait()
         except background.WorkerError:
-            return  # made in the build's thread instead (`made`)
-        self._charts(made)
+            return  # made in the build's thread instead (`made`), unless cancelled
+        with self._cancel_lock:
+            if self._cancelled:
+                return
+            self._charts(made)
         self._made = made
         self._job = None  # its rows, one per postmortem and action item, can go
+
+    def cancel(self) -> None:
+        """The build failed: start no more workers, and end those of this part (and of any
+        other work of the build) now rather than when they finish."""
+        with self._cancel_lock:
+            self._cancelled = True
+        background.stop_all()
 
     def _charts(self, made: Made) -> None:
         missing = []

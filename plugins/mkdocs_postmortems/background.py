@@ -8,6 +8,11 @@ pages, which only link to them. With a single core, all of it is done in this pr
 Workers are plain child interpreters running this module (`python -m`), given a function
 and its argument as a pickle on stdin: unlike multiprocessing's spawn, they never re-import
 the script that started the build, which need not guard itself with `if __name__ == "__main__"`.
+
+No worker outlives the build that started it. A worker's stdin stays open after its job
+until the worker is done: the end of it means the parent is gone (killed, interrupted, or
+crashed), and the worker exits at once. A build that fails while its process lives on
+(`mkdocs serve`) ends its workers with `stop_all`.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import os
 import pickle
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -80,20 +86,67 @@ def draw_charts(jobs: Sequence[charts.Job]) -> Callable[[], dict[str, bytes]]:
     return wait
 
 
+_live: set[subprocess.Popen[bytes]] = set()
+"""Workers still running, for `stop_all`."""
+_live_lock = threading.Lock()
+
+
+def stop_all() -> int:
+    """End every worker still running (a build failed or was interrupted); their waits
+    raise `WorkerError`. Returns how many were ended."""
+    with _live_lock:
+        running = list(_live)
+    for child in running:
+        child.kill()
+    return len(running)
+
+
 def _run_worker(payload: bytes, outcome: list[tuple[int, bytes, bytes]]) -> None:
-    """In a thread: one child, fed and drained without blocking the build."""
-    child = subprocess.Popen(
-        [sys.executable, "-m", __name__],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    output, errors = child.communicate(payload)
-    outcome.append((child.returncode, output, errors))
+    """In a thread: one child, fed and drained without blocking the build. Its stdin is
+    closed only once it is done (see the module's docstring); its error output goes to a
+    file, so that reading its output alone cannot block it."""
+    with tempfile.TemporaryFile() as errors:
+        child = subprocess.Popen(
+            [sys.executable, "-m", __name__],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+        )
+        with _live_lock:
+            _live.add(child)
+        try:
+            assert child.stdin is not None and child.stdout is not None
+            try:
+                child.stdin.write(payload)
+                child.stdin.flush()
+            except BrokenPipeError:
+                pass  # it died first: its exit status and error output tell why
+            output = child.stdout.read()
+            child.wait()
+        finally:
+            with _live_lock:
+                _live.discard(child)
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+            for stream in (child.stdin, child.stdout):
+                if stream is not None:
+                    stream.close()
+        errors.seek(0)
+        outcome.append((child.returncode, output, errors.read()))
+
+
+def _exit_with_parent() -> None:
+    """In a worker's thread: the end of stdin means the parent is gone, so is the job.
+    Read from the descriptor, not `sys.stdin`, whose lock would stall this interpreter's exit."""
+    while os.read(sys.stdin.fileno(), 65536):
+        pass
+    os._exit(1)
 
 
 def _work() -> None:
     module, name, argument = pickle.load(sys.stdin.buffer)  # from our parent
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
     function: Callable[[Any], Any] = getattr(importlib.import_module(module), name)
     result = function(argument)
     sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))

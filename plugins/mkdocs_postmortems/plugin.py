@@ -26,7 +26,7 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils import write_file
 from mkdocs.utils.templates import TemplateContext
 
-from mkdocs_postmortems import analytics_build, metrics, nav_cache, sanitize
+from mkdocs_postmortems import analytics_build, background, metrics, nav_cache, sanitize
 from mkdocs_postmortems import taxonomy as taxonomy_module
 from mkdocs_postmortems.analytics import rows as analytics_rows
 from mkdocs_postmortems.corpus import Loading, start_loading
@@ -337,7 +337,14 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         gc.unfreeze()
-        self.analytics = None
+        # No worker outlives a failed build: `mkdocs serve` goes on, and so would they.
+        if self.analytics is not None:
+            self.analytics.cancel()
+        self.analytics, self.loading = None, None
+        background.stop_all()
+
+    def on_shutdown(self) -> None:
+        background.stop_all()  # an interrupted build (KeyboardInterrupt) skips on_build_error
 
     def _edit_url(self, config: MkDocsConfig, source: str) -> str | None:
         if not config.repo_url:
