@@ -132,16 +132,20 @@ def load_file(path: Path, taxonomy: Taxonomy, display: str | None = None) -> Loa
         raw = path.read_bytes()
     except OSError as error:
         return Loaded(None, [Diagnostic(name, 1, 1, "", f"cannot read: {error.strerror}")])
+    # Every diagnostic of the file passes through secret_scan.screen: none may print a
+    # credential the file holds, even one the file cannot be parsed far enough to place.
     try:
         document = loader.parse(name, raw)
     except loader.LoadError as error:
-        return Loaded(None, sorted([error.diagnostic, *secret_scan.check(name, raw)]))
-    model, diagnostics = validate(document, taxonomy)
-    leaks = secret_scan.check(name, raw, document)
-    if leaks:  # a file with a credential in it is never published
+        return Loaded(None, secret_scan.screen(name, raw, [error.diagnostic]).diagnostics)
+    model, found = validate(document, taxonomy)
+    screened = secret_scan.screen(name, raw, found, document)
+    diagnostics = screened.diagnostics
+    if screened.leaks:  # a file with a credential in it is never published
         model = None
-        diagnostics = sorted([*diagnostics, *leaks])
     raw_id = document.data.get("id")
+    if isinstance(raw_id, str) and screened.redactor.hides(raw_id):
+        raw_id = None  # invalid already, and the unique-id check would quote it
     entry = None
     if model is not None:
         entry = Entry(name, path, model, document.body, document.body_line)

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from mkdocs_postmortems import loader
 from mkdocs_postmortems.diagnostics import Diagnostic
 from mkdocs_postmortems.messages import field_name
-from mkdocs_postmortems.strict_yaml import Marks
+from mkdocs_postmortems.redaction import Redactor, Secret
+from mkdocs_postmortems.strict_yaml import Marks, Path
 
 ALLOW_MARKER = "postmortems: allow-secret"
 REVEALED = 4  # leading characters shown in messages: a format's prefix, never the secret
@@ -35,12 +37,14 @@ _PLACEHOLDER_WORDS = frozenset(
 
 @dataclass(frozen=True)
 class Finding:
-    """One likely credential: where it starts (1-based) and a redacted view of it."""
+    """One likely credential: where it starts (1-based) and a redacted view of it; the
+    credential itself only for `redaction` (never in a repr)."""
 
     line: int
     column: int
     kind: str  # with its article: "a GitHub token"
     redacted: str
+    secret: Secret = field(default=Secret(""), repr=False, compare=False)
 
 
 Accept = Callable[[str, str], bool]  # (secret as written, text around it) -> a real finding?
@@ -101,7 +105,7 @@ _AUTHORIZATION = r"authorization[\"']?[ \t]*[:=][ \t]*[\"']?"
 RULES: tuple[_Rule, ...] = (
     _rule(
         "a private key",
-        r"-----BEGIN (?:[A-Z0-9]{1,20}+ ){0,3}PRIVATE KEY(?: BLOCK)?-----",
+        r"(?P<public>-----BEGIN (?:[A-Z0-9]{1,20}+ ){0,3}PRIVATE KEY(?: BLOCK)?-----)",
         "PRIVATE KEY",
     ),
     _rule(
@@ -146,7 +150,7 @@ RULES: tuple[_Rule, ...] = (
     _rule("a GitHub token", _after("gh[pousr]_", 4) + r"[A-Za-z0-9]{36,251}+(?![A-Za-z0-9_-])"),
     _rule(
         "a GitHub token",
-        _after("github_pat_", 11) + r"[A-Za-z0-9_]{36,251}+(?![A-Za-z0-9_-])",
+        _after("(?P<public>github_pat_)", 11) + r"[A-Za-z0-9_]{36,251}+(?![A-Za-z0-9_-])",
         "github_pat_",
     ),
     _rule("a GitLab token", _after("gl(?:pat|ptt)-", 6) + r"[A-Za-z0-9_-]{20,}+"),
@@ -162,8 +166,9 @@ RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "an OpenAI or Anthropic API key",
-        _after("sk-", 3)
-        + r"(?:proj-|svcacct-|admin-|ant-(?:api|admin)[0-9]{2}-)[A-Za-z0-9_-]{32,}+",
+        "(?P<public>"
+        + _after("sk-", 3)
+        + r"(?:proj-|svcacct-|admin-|ant-(?:api|admin)[0-9]{2}-))[A-Za-z0-9_-]{32,}+",
     ),
     _rule(
         "a JSON Web Token",
@@ -172,23 +177,24 @@ RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "a Slack webhook URL",
-        r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]{20,}+",
+        r"(?P<public>https://hooks\.slack\.com/(?:services|workflows|triggers)/)"
+        r"[A-Za-z0-9/_-]{20,}+",
         "hooks.slack.com",
     ),
     _rule(
         "a Discord webhook URL",
-        r"https://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api/webhooks/"
+        r"(?P<public>https://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api/webhooks/)"
         r"[0-9]{5,30}+/[A-Za-z0-9_-]{20,}+",
         "/api/webhooks/",
     ),
     _rule(
         "a Microsoft Teams webhook URL",
-        r"\.webhook\.office\.com/webhookb2/[^\s\"'<>()]{20,}+",
+        r"(?P<public>\.webhook\.office\.com/webhookb2/)[^\s\"'<>()]{20,}+",
         "webhook",
     ),
     _rule(
         "a Microsoft Teams webhook URL",
-        r"outlook\.office(?:365)?\.com/webhook/[^\s\"'<>()]{20,}+",
+        r"(?P<public>outlook\.office(?:365)?\.com/webhook/)[^\s\"'<>()]{20,}+",
         "webhook",
     ),
     _rule(
@@ -248,10 +254,15 @@ class _Lines:
 
 def scan(text: str) -> list[Finding]:
     """Every likely credential in `text`, in file order; lines with the marker are skipped."""
+    return _placed(text, _find(text))
+
+
+def _find(text: str) -> _Spans:
     lowered = text.lower()
     same_length = len(lowered) == len(text)
     lines = _Lines(text)
     found = _Spans()
+    blocks = _KeyBlocks(text)
     for rule in RULES:
         haystack = lowered if rule.folded is not None else text
         if rule.needles and not any(needle in haystack for needle in rule.needles):
@@ -261,6 +272,7 @@ def scan(text: str) -> list[Finding]:
         else:
             matches = rule.pattern.finditer(text)
         group = "secret" if "secret" in rule.pattern.groupindex else 0
+        fixed = "public" in rule.pattern.groupindex
         for match in matches:
             start, end = match.span(group)
             secret = text[start:end]
@@ -268,8 +280,40 @@ def scan(text: str) -> list[Finding]:
                 continue
             around = text[max(0, start - CONTEXT) : end + CONTEXT]
             if rule.accept is None or rule.accept(secret, around):
-                found.add(start, end, Finding(0, 0, rule.kind, redact(secret, rule.reveal)))
-    return _placed(text, found)
+                public = match.end("public") - start if fixed else 0
+                if rule is RULES[0]:  # a private key: the key itself follows its header
+                    end = blocks.end(end)
+                    secret = text[start:end]
+                hidden = Secret(secret, rule.reveal, public)
+                shown = redact(secret, rule.reveal)
+                found.add(start, end, Finding(0, 0, rule.kind, shown, hidden))
+    return found
+
+
+MAX_KEY_BLOCK = 16 * 1024
+"""Characters from a private key's header to its END line (an 8,192-bit key is ~6,400)."""
+_KEY_END = re.compile(r"-----END (?:[A-Z0-9]{1,20}+ ){0,3}PRIVATE KEY(?: BLOCK)?-----")
+_KEY_BODY = re.compile(r"(?:(?:\\n|\s)*+[A-Za-z0-9+/=]{16,}+)*+")
+
+
+class _KeyBlocks:
+    """Where a private key flagged by its header ends: at its END line when one follows
+    close enough, else after the lines of base64 below the header (`\\n` counts as a line
+    break, as in a JSON or YAML string). The END lines are found once per text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.ends: list[tuple[int, int]] | None = None
+
+    def end(self, header_end: int) -> int:
+        if self.ends is None:
+            found = _KEY_END.finditer(self.text) if "-----END" in self.text else ()
+            self.ends = [match.span() for match in found]
+        at = bisect.bisect_left(self.ends, (header_end, header_end))
+        if at < len(self.ends) and self.ends[at][1] - header_end <= MAX_KEY_BLOCK:
+            return self.ends[at][1]
+        body = _KEY_BODY.match(self.text, header_end)
+        return body.end() if body else header_end
 
 
 class _Spans:
@@ -303,47 +347,164 @@ def _placed(text: str, spans: _Spans) -> list[Finding]:
             line += newlines
             line_start = text.rfind("\n", counted, start) + 1
         counted = start
-        placed.append(Finding(line, start - line_start + 1, finding.kind, finding.redacted))
+        placed.append(replace(finding, line=line, column=start - line_start + 1))
     return placed
 
 
 def check(path: str, raw: bytes, document: loader.Document | None = None) -> list[Diagnostic]:
     """Every likely credential in a postmortem file as an error, named by the front matter
     field it stands in (from `document`, when the file could be read) or `body`."""
+    return screen(path, raw, (), document).leaks
+
+
+@dataclass(frozen=True)
+class Screened:
+    """A file's diagnostics with its credentials among them and none of them printed."""
+
+    diagnostics: list[Diagnostic]
+    leaks: list[Diagnostic]
+    redactor: Redactor
+
+
+def screen(
+    path: str,
+    raw: bytes,
+    diagnostics: Iterable[Diagnostic],
+    document: loader.Document | None = None,
+) -> Screened:
+    """The one step every diagnostic of a postmortem file passes through: its credentials
+    (in the text as written, and in front matter values as YAML reads them, escapes and
+    all) become errors, and every other diagnostic is redacted so that none quotes one.
+    Works on the raw text, so also when the file could not be parsed (`document` None)."""
+    problems = list(diagnostics)
     try:
         text = loader.decode(path, raw)
     except loader.LoadError:
-        return []  # not text: the loader reports that, and there is nothing to scan
-    findings = scan(text)
-    if not findings:
-        return []
+        return Screened(problems, [], Redactor())  # not text: nothing was quoted from it
+    placed = [(finding, "") for finding in scan(text)]
+    if document is not None:
+        placed = sorted(
+            [*placed, *_in_values(document, text, _places(finding for finding, _ in placed))],
+            key=lambda item: (item[0].line, item[0].column),
+        )
+    if not placed:
+        return Screened(problems, [], Redactor())
+    redactor = Redactor(finding.secret for finding, _ in placed)
     if document is not None:
         body_line = document.body_line
-        field = _fields(document.marks)
+        field_at = _fields(document.marks)
     else:
         try:
             body_line = loader.split(path, text)[2]
         except loader.LoadError:
             body_line = text.count("\n") + 2  # no front matter to be found: all of it is
-        field = _fields(Marks())
-    return [
+        field_at = _fields(Marks())
+
+    def where(finding: Finding, named: str) -> str:
+        if named:
+            return named
+        return "body" if finding.line >= body_line else field_at(finding.line, finding.column)
+
+    leaks = [
         Diagnostic(
             path,
             finding.line,
             finding.column,
-            "body" if finding.line >= body_line else field(finding.line, finding.column),
+            redactor.text(where(finding, named)),
             f"expected no secrets, got what looks like {finding.kind}, {finding.redacted}; "
             f"remove it (and revoke it), or mark the line '{ALLOW_MARKER}' if it is not one",
         )
-        for finding in findings
+        for finding, named in placed
     ]
+    return Screened(sorted([*redactor.diagnostics(problems), *leaks]), leaks, redactor)
+
+
+def _places(findings: Iterable[Finding]) -> dict[str, list[tuple[int, int]]]:
+    places: dict[str, list[tuple[int, int]]] = {}
+    for finding in findings:
+        places.setdefault(finding.secret.text, []).append((finding.line, finding.column))
+    return places
+
+
+def redactor_for(text: str) -> Redactor:
+    """A redactor for messages about any text (an importer's source, a taxonomy)."""
+    return Redactor(finding.secret for finding in scan(text))
+
+
+def _in_values(
+    document: loader.Document, text: str, known: dict[str, list[tuple[int, int]]]
+) -> list[tuple[Finding, str]]:
+    """Credentials that only YAML's reading makes: escapes (`"gh\\x70_…"`) and lines folded
+    into one. Only values not written out verbatim on one line are scanned again."""
+    starts = [0, *(match.end() for match in _NEWLINE.finditer(text))]
+    marks = document.marks
+    edges = sorted({*marks.keys.values(), *marks.values.values()})
+    strings: list[str] = []
+    places: list[tuple[int, int, Path]] = []
+    for path, value, (line, column) in _strings(document.data, marks):
+        if len(value) < _SHORTEST or line > len(starts):
+            continue
+        at = starts[line - 1] + column - 1
+        if text[at : at + 1] in ("'", '"'):
+            at += 1
+        if "\n" not in value and text.startswith(value, at):
+            continue  # as written, so already scanned
+        strings.append(value)
+        places.append((line, column, path))
+    if not strings:
+        return []
+    offsets = []
+    length = 0
+    for value in strings:
+        offsets.append(length)
+        length += len(value) + 1
+    spans = _find("\n".join(strings))
+    lines = _Lines(text)
+    found = []
+    for start, finding in zip(spans.starts, spans.findings, strict=True):
+        line, column, path = places[bisect.bisect_right(offsets, start) - 1]
+        at = bisect.bisect_right(edges, (line, column))
+        until = edges[at] if at < len(edges) else (len(starts) + 1, 1)
+        if lines.allows(starts[line - 1]) or any(
+            (line, column) <= place < until for place in known.get(finding.secret.text, ())
+        ):
+            continue  # marked, or found as written within this value
+        known.setdefault(finding.secret.text, []).append((line, column))
+        found.append((replace(finding, line=line, column=column), field_name(path)))
+    return found
+
+
+_NEWLINE = re.compile("\n")
+_SHORTEST = 8  # no rule flags fewer characters in a value (`a://b:cd@e`)
+
+
+def _strings(data: Any, marks: Marks) -> Iterator[tuple[Path, str, tuple[int, int]]]:
+    """Every key and text value of the front matter, with its path and place."""
+    stack: list[tuple[Path, Any]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                inner = (*path, key)
+                if isinstance(key, str):
+                    yield inner, key, marks.key(inner)
+                stack.append((inner, value))
+        elif isinstance(node, list):
+            stack.extend(((*path, index), value) for index, value in enumerate(node))
+        elif isinstance(node, str):
+            yield path, node, marks.value(path)
 
 
 def _fields(marks: Marks) -> Callable[[int, int], str]:
-    """(line, column) -> the path of the front matter value written there: the last value
-    that starts at or before it."""
+    """(line, column) -> the path of the front matter key or value written there: the last
+    one that starts at or before it."""
     places = sorted(
-        ((position, path) for path, position in marks.values.items() if path),
+        (
+            (position, path)
+            for positions in (marks.keys, marks.values)
+            for path, position in positions.items()
+            if path
+        ),
         key=lambda place: place[0],
     )
     positions = [position for position, _ in places]

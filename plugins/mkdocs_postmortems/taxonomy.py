@@ -146,21 +146,19 @@ def load(path: Path, display: str | None = None) -> Taxonomy:
     except loader.LoadError as error:
         raise TaxonomyError([error.diagnostic]) from None
     except strict_yaml.YamlError as error:
-        raise TaxonomyError([loader.yaml_diagnostic(name, error, "taxonomy")]) from None
+        problem = loader.yaml_diagnostic(name, error, "taxonomy")
+        raise TaxonomyError(_unquoted(text, [problem])) from None
     data, marks = parsed.data, parsed.marks
     if not isinstance(data, dict):
-        raise TaxonomyError(
-            [
-                Diagnostic(
-                    name,
-                    1,
-                    1,
-                    "taxonomy",
-                    "expected a mapping with severities, services, teams, contributing_factors,"
-                    f" got {got(data)}",
-                )
-            ]
+        problem = Diagnostic(
+            name,
+            1,
+            1,
+            "taxonomy",
+            "expected a mapping with severities, services, teams, contributing_factors,"
+            f" got {got(data)}",
         )
+        raise TaxonomyError(_unquoted(text, [problem]))
     problems = [loader.yaml_diagnostic(name, p, "taxonomy") for p in parsed.problems]
     problems.extend(_unknown_required_names(data, name, marks))
     problems.extend(_ambiguous_spellings(data, name, marks))
@@ -169,8 +167,15 @@ def load(path: Path, display: str | None = None) -> Taxonomy:
     except ValidationError as error:
         problems.extend(from_validation_error(error, name, data, marks, Taxonomy))
     if problems:
-        raise TaxonomyError(sorted(problems))
+        raise TaxonomyError(_unquoted(text, sorted(problems)))
     return taxonomy
+
+
+def _unquoted(text: str, problems: list[Diagnostic]) -> list[Diagnostic]:
+    """The problems with no credential the file holds quoted (see `redaction`)."""
+    from mkdocs_postmortems import secret_scan
+
+    return secret_scan.redactor_for(text).diagnostics(problems)
 
 
 def _unknown_required_names(

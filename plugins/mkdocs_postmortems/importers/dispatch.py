@@ -16,12 +16,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, TextIO
 
-from mkdocs_postmortems import loader, taxonomy, writer
+from mkdocs_postmortems import loader, secret_scan, taxonomy, writer
 from mkdocs_postmortems.corpus import display_path, load_corpus
 from mkdocs_postmortems.diagnostics import Diagnostic, has_errors
 from mkdocs_postmortems.importers import schema_paths
 from mkdocs_postmortems.importers.base import Imported
 from mkdocs_postmortems.importers.values import slug
+from mkdocs_postmortems.redaction import Redactor
 from mkdocs_postmortems.taxonomy import Taxonomy, TaxonomyError
 
 FORMATS = ("hotfix_template", "postmortem_template", "icco")
@@ -57,6 +58,8 @@ class Outcome:
     errors: list[Diagnostic] = field(default_factory=list)
     crashed: bool = False
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    redactor: Redactor = field(default_factory=Redactor)
+    """Hides the source's credentials in everything reported about it (see `redaction`)."""
 
     @property
     def written(self) -> bool:
@@ -149,6 +152,7 @@ def convert(
         return outcome
     try:
         text = loader.decode(outcome.source, raw)
+        outcome.redactor = secret_scan.redactor_for(text)
         outcome.format = next((f for f in available if f.detect(text)), None)
         if outcome.format is None:
             outcome.errors.append(_unknown_format(outcome.source, text, available))
@@ -240,7 +244,7 @@ def target_path(output: Path, imported: Imported, source: str) -> Path:
             (
                 slug(v)
                 for v in (data.get("title"), data.get("id"))
-                if isinstance(v, str) and slug(v)
+                if isinstance(v, str) and slug(v) and not secret_scan.scan(v)
             ),
             slug(Path(source).stem) or "postmortem",
         )
@@ -312,16 +316,21 @@ def missing(outcome: Outcome, checked: Taxonomy) -> list[str]:
 
 
 def report(outcome: Outcome, checked: Taxonomy) -> str:
+    """What became of a file; nothing quoted from it shows a credential it holds (the
+    written file's own diagnostics are redacted when it is read, and again here in case
+    the importer changed a credential's spelling, as a slug does)."""
+    hide = outcome.redactor
     if outcome.errors and not outcome.written:
-        return "".join(f"{d}\n" for d in outcome.errors)
+        return "".join(f"{d}\n" for d in hide.diagnostics(outcome.errors))
     assert outcome.imported is not None and outcome.target is not None and outcome.format
     shown = display_path(outcome.target)
     lines = [f"{outcome.source}: imported ({outcome.format.NAME}) -> {shown}"]
-    gaps = missing(outcome, checked)
+    gaps = hide.texts(missing(outcome, checked))
     if gaps:
         lines.append(f"{shown}: missing: {', '.join(gaps)}")
-    lines += [str(d) for d in outcome.diagnostics if not d.message.startswith(_MISSING)]
-    for note in outcome.imported.notes:
+    diagnostics = hide.diagnostics(outcome.diagnostics)
+    lines += [str(d) for d in diagnostics if not d.message.startswith(_MISSING)]
+    for note in hide.texts(outcome.imported.notes):
         match = _NOTE_LINE.match(note)
         if match:
             lines.append(f"{outcome.source}:{match.group(1)}: note: {match.group(2)}")
