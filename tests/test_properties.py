@@ -71,8 +71,12 @@ def test_mutated_examples_only_give_diagnostics(path: Path, at: int, insert: str
     _assert_sane(_diagnose((text[:at] + insert + text[at + len(insert) :]).encode()))
 
 
+# No U+2028 or U+2029: PyYAML writes them as YAML 1.1 line breaks (then indentation), which
+# the reader, like YAML 1.2, takes as ordinary characters (tests/test_positions.py).
 scalars = st.text(
-    alphabet=st.characters(blacklist_categories=["Cs", "Cc"], blacklist_characters="\ufeff\x85"),
+    alphabet=st.characters(
+        blacklist_categories=["Cs", "Cc", "Zl", "Zp"], blacklist_characters="\ufeff"
+    ),
     max_size=20,
 )
 keys = st.text(alphabet=string.ascii_lowercase + "_-", min_size=1, max_size=8)

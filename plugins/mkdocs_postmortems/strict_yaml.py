@@ -7,6 +7,12 @@ stream with no implicit typing: a plain scalar is a string unless it spells null
 schema decides what it becomes. Anchors, aliases and tags are refused, and the size and
 the nesting depth are bounded before libyaml sees a byte (its C code crashes on ~30,000
 nested flow brackets).
+
+Characters libyaml misreads are hidden from it (`_StandIns`): it takes NEL, U+2028 and U+2029
+for line breaks, as YAML 1.1 did, where editors and YAML 1.2 see one line, which would split
+a value in two and shift every position after it; and it stops at the first other control
+character. Each is read as the character it is, and a control character is reported at the
+value that holds it while the rest of the file is still read.
 """
 
 from __future__ import annotations
@@ -31,14 +37,19 @@ Position = tuple[int, int]
 
 
 class YamlError(Exception):
-    """Input the reader refuses, at a 1-based line and column of the original file."""
+    """Input the reader refuses, at a 1-based line and column of the original file;
+    `syntax` when it is not YAML at all (libyaml's own complaint)."""
 
-    def __init__(self, line: int, column: int, message: str, path: Path = ()) -> None:
+    def __init__(
+        self, line: int, column: int, message: str, path: Path = (), *, syntax: bool = False
+    ) -> None:
         super().__init__(message)
         self.line = line
         self.column = column
         self.message = message
         self.path = path
+        self.syntax = syntax
+        self.span: tuple[int, int] | None = None  # indexes of a value with a control character
 
 
 @dataclass
@@ -84,9 +95,57 @@ def _flow_depth(text: str) -> tuple[int, int]:
 
 
 def _position(text: str, index: int, first_line: int) -> Position:
-    line = text.count("\n", 0, index)
-    column = index - (text.rfind("\n", 0, index) + 1)
+    """Line and column of a character index as an editor counts them: lines end at \\n,
+    \\r\\n or \\r only, columns are characters."""
+    before = text[:index]
+    line = before.count("\n") + before.count("\r") - before.count("\r\n")
+    column = index - (max(before.rfind("\n"), before.rfind("\r")) + 1)
     return first_line + line, column + 1
+
+
+# Read by libyaml other than as an editor shows them: C0 controls but tab, line feed and
+# carriage return; DEL; C1 controls (NEL among them); the line and paragraph separators.
+_MISREAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# What no value may hold, as the schema's text fields: the same, and a carriage return
+# (which only a `\\r` escape can put in a value).
+_VALUE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ESCAPED = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))")
+# Stand-ins come from plane 15's private use area: 65,534 characters of 4 bytes each, more
+# than MAX_BYTES can hold, so some are always free.
+_STAND_IN_FIRST, _STAND_IN_END = 0xF0000, 0xFFFFE
+_NAMES = {0x0B: "vertical tab", 0x0C: "form feed", 0x1B: "escape", 0x7F: "delete", 0x85: "NEL"}
+
+
+def describe_character(char: str) -> str:
+    """`U+000B (vertical tab)`: a character that cannot be shown, named."""
+    name = _NAMES.get(ord(char))
+    return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
+
+
+@dataclass(frozen=True)
+class _StandIns:
+    """`text` with each misread character replaced by a private-use character that appears
+    nowhere in it, not even as a `\\u` escape; `back` restores them in what libyaml reads.
+    One character for one keeps every index, line and column as they are."""
+
+    text: str
+    back: dict[int, str]
+    controls: tuple[int, ...]  # indexes of control characters in the text
+
+    @classmethod
+    def of(cls, text: str) -> _StandIns | None:
+        misread = sorted(set(_MISREAD.findall(text)))
+        if not misread:
+            return None
+        taken = set(text)
+        escaped = (int(short or long, 16) for short, long in _ESCAPED.findall(text))
+        taken.update(chr(code) for code in escaped if code < _STAND_IN_END)
+        free = (chr(c) for c in range(_STAND_IN_FIRST, _STAND_IN_END) if chr(c) not in taken)
+        forward = {ord(char): next(free) for char in misread}
+        controls = tuple(match.start() for match in _CONTROL.finditer(text))
+        back = {ord(stand_in): chr(char) for char, stand_in in forward.items()}
+        return cls(text.translate(forward), back, controls)
 
 
 @dataclass
@@ -130,13 +189,17 @@ def read(text: str, first_line: int = 1) -> Parsed:
             raise YamlError(line, column, f"expected at most {MAX_DEPTH} levels of nesting")
     marks = Marks()
     problems: list[YamlError] = []
+    stand_ins = _StandIns.of(text)
+    seen = stand_ins.text if stand_ins else text
     try:
-        return Parsed(_build(text, first_line, marks, problems), marks, problems)
+        data = _build(seen, first_line, marks, problems, stand_ins)
     except yaml.MarkedYAMLError as error:
-        raise _marked_error(error, text, first_line) from None
+        raise _stray_cause(text, stand_ins, error, first_line, problems) or _marked_error(
+            error, seen, first_line, getattr(error, "last_scalar", None)
+        ) from None
     except yaml.YAMLError as error:  # reader errors (bad characters) carry a byte offset
         offset = getattr(error, "position", 0) or 0
-        index = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
+        index = len(seen.encode("utf-8")[:offset].decode("utf-8", "ignore"))
         line, column = _position(text, index, first_line)
         reason = getattr(error, "reason", None) or str(error)
         character = getattr(error, "character", None)
@@ -144,34 +207,144 @@ def read(text: str, first_line: int = 1) -> Parsed:
             reason = f"{reason}: #x{character:04x}"
         elif isinstance(character, str):
             reason = f"{reason}: #x{ord(character):04x}"
-        raise YamlError(line, column, f"invalid YAML: {reason}") from None
+        raise YamlError(line, column, f"invalid YAML: {reason}", syntax=True) from None
+    if stand_ins is not None:
+        everywhere = range(first_line, first_line + text.count("\n") + 2)
+        problems.extend(_stray_controls(text, stand_ins, first_line, problems, everywhere))
+    return Parsed(data, marks, problems)
 
 
-_MARKDOWN_HEADING = re.compile(r"^#{1,6} \S", re.MULTILINE)
+def _stray_controls(
+    text: str, stand_ins: _StandIns, first_line: int, problems: list[YamlError], lines: range
+) -> list[YamlError]:
+    """Control characters on `lines` outside every value (in a comment, between values):
+    one problem per line. Those inside a value were reported at the value, with its span."""
+    spans = [problem.span for problem in problems if problem.span is not None]
+    found: dict[int, YamlError] = {}
+    for index in stand_ins.controls:
+        line, column = _position(text, index, first_line)
+        if line not in lines or line in found:
+            continue
+        if not any(start <= index < end for start, end in spans):
+            got = describe_character(text[index])
+            found[line] = YamlError(line, column, f"expected no control characters, got {got}")
+    return list(found.values())
 
 
-def _marked_error(error: yaml.MarkedYAMLError, text: str, first_line: int) -> YamlError:
-    """libyaml's complaint, at the place a person would look, with a hint where it is vague."""
+def _stray_cause(
+    text: str,
+    stand_ins: _StandIns | None,
+    error: yaml.MarkedYAMLError,
+    first_line: int,
+    problems: list[YamlError],
+) -> YamlError | None:
+    """YAML that breaks on or just after a line with a control character outside any value:
+    the character is reported, as the likelier cause (to libyaml its stand-in is a letter)."""
+    mark = error.problem_mark
+    if stand_ins is None or mark is None or error.context == "while scanning a quoted scalar":
+        return None
+    line = mark.line + first_line
+    stray = _stray_controls(text, stand_ins, first_line, problems, range(line - 1, line + 1))
+    if not stray:
+        return None
+    return YamlError(stray[0].line, stray[0].column, stray[0].message, syntax=True)
+
+
+def _marked_error(
+    error: yaml.MarkedYAMLError, text: str, first_line: int, last_scalar: Any = None
+) -> YamlError:
+    """libyaml's complaint, at the place a person would look, with a hint only where its
+    cause is plain from the text."""
     mark = error.problem_mark or error.context_mark
     problem = error.problem or error.context or "invalid YAML"
-    if "end of stream" in problem and error.context_mark is not None:
-        mark = error.context_mark  # an unclosed quote or bracket: show where it opened
     if mark is None:
-        return YamlError(first_line, 1, f"invalid YAML: {problem}")
-    line, column = mark.line + first_line, mark.column + 1
-    lines = text.split("\n")
-    source = lines[mark.line] if mark.line < len(lines) else ""
-    context = f" ({error.context})" if error.context and error.problem else ""
+        return YamlError(first_line, 1, f"invalid YAML: {problem}", syntax=True)
+    opened = error.context_mark
+    context = ""
+    if error.context and error.problem:
+        context = f" ({error.context})"
+        if opened is not None and (opened.line, opened.column) != (mark.line, mark.column):
+            where = f"line {opened.line + first_line}, column {opened.column + 1}"
+            context = f" ({error.context} that starts at {where})"
+    never_closed = "end of stream" in problem or "document indicator" in problem
+    if error.context == "while scanning a quoted scalar" and opened and never_closed:
+        # The quote is never closed: shown where it opens, not where the text ends.
+        quote = text[opened.index] if opened.index < len(text) else '"'
+        return YamlError(
+            opened.line + first_line,
+            opened.column + 1,
+            f"invalid YAML: {problem} ({error.context}); the {quote} that opens here "
+            "is never closed",
+            syntax=True,
+        )
+    if problem == "could not find expected ':'" and opened is not None:
+        # libyaml notices at the next line; the line at fault is the one without a colon.
+        return YamlError(
+            opened.line + first_line,
+            opened.column + 1,
+            f"invalid YAML: expected 'key: value', got text without ': ' ({problem})",
+            syntax=True,
+        )
+    unclosed = _closed_too_late(last_scalar, mark, text)
+    if unclosed is not None:
+        start, quote, end = unclosed
+        return YamlError(
+            start.line + first_line,
+            start.column + 1,
+            f"invalid YAML: {problem}{context} at line {mark.line + first_line}, column "
+            f"{mark.column + 1}, after a quoted value that opens here and ends at line "
+            f"{end.line + first_line}; is its closing {quote} missing?",
+            syntax=True,
+        )
+    source = _line_at(text, mark.index)
+    before = source[: mark.column]
+    char = source[mark.column : mark.column + 1]
     hint = ""
-    if "\t" in source[: mark.column + 1] and "cannot start any token" in problem:
-        hint = "; a tab is used for indentation, use spaces"
-    elif "cannot start any token" in problem:
-        hint = "; a value that starts with @, ` or another reserved character must be quoted"
+    if "cannot start any token" in problem:
+        if "\t" in before + char and not (before + char).strip(" \t-"):
+            hint = "; a tab is used for indentation, use spaces"
+        elif char in ("@", "`"):
+            hint = f"; a value that starts with {char} must be quoted (YAML reserves it)"
+        elif char == "%":
+            hint = "; a value that starts with % must be quoted (YAML reads it as a directive)"
     elif "mapping values are not allowed" in problem:
-        hint = "; put a value that contains ': ' in quotes, or check the indentation"
-    if _MARKDOWN_HEADING.search("\n".join(lines[: mark.line + 1])):
-        hint += "; is the closing '---' of the front matter missing?"
-    return YamlError(line, column, f"invalid YAML: {problem}{context}{hint}")
+        if _KEY_THEN_VALUE.match(before):
+            hint = "; put a value that contains ': ' in quotes"
+        else:
+            hint = "; check the indentation of this line against the lines above"
+    return YamlError(
+        mark.line + first_line,
+        mark.column + 1,
+        f"invalid YAML: {problem}{context}{hint}",
+        syntax=True,
+    )
+
+
+# `key: value` or `- key: value` before the place of the error: the error is in the value.
+_KEY_THEN_VALUE = re.compile(r"[ \t]*(?:-[ \t]+)*[^\s#][^#]*?:[ \t]+\S")
+# A line of YAML that starts a mapping entry (`key:`), as text between quotes would if the
+# quote was not closed.
+_ENTRY_LINE = re.compile(r"\n[ \t]*(?:-[ \t]+)?[A-Za-z_][\w-]*:(?:[ \t]|\n|$)")
+
+
+def _line_at(text: str, index: int) -> str:
+    start = text.rfind("\n", 0, index) + 1
+    end = text.find("\n", index)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def _closed_too_late(scalar: Any, mark: Any, text: str) -> tuple[Any, str, Any] | None:
+    """A quoted value that spans lines holding `key:` entries and is followed on its last
+    line by what breaks the YAML: its closing quote is missing, and the quote that closed
+    it was meant to open another value. Returns where it starts, its quote and its end."""
+    if not isinstance(scalar, yaml.ScalarEvent) or scalar.style not in ("'", '"'):
+        return None
+    start, end = scalar.start_mark, scalar.end_mark
+    if start is None or end is None or start.line == end.line or mark.line != end.line:
+        return None
+    if not _ENTRY_LINE.search(text, start.index, end.index):
+        return None
+    return start, scalar.style, end
 
 
 class _Frame:
@@ -200,7 +373,13 @@ class _Discarded(str):
 _DISCARD = _Discarded("<duplicate key>")
 
 
-def _build(text: str, first_line: int, marks: Marks, problems: list[YamlError]) -> Any:
+def _build(
+    text: str,
+    first_line: int,
+    marks: Marks,
+    problems: list[YamlError],
+    stand_ins: _StandIns | None = None,
+) -> Any:
     """Events -> values. A hot loop: the commonest event kinds are tested first."""
     stack: list[_Frame] = []
     root: Any = None
@@ -208,11 +387,17 @@ def _build(text: str, first_line: int, marks: Marks, problems: list[YamlError]) 
     values = marks.values
     keys = marks.keys
     lines = text.split("\n") if "#" in text else None
+    back = stand_ins.back if stand_ins is not None else None
     parser: Any = _Parser(text)
+    event: Any = None
     try:
         get_event = parser.get_event
         while True:
-            event = get_event()
+            try:
+                event = get_event()
+            except yaml.MarkedYAMLError as error:
+                error.last_scalar = event  # type: ignore[attr-defined]
+                raise
             kind = type(event)
             if kind in _ENDS:
                 frame = stack.pop()
@@ -240,13 +425,17 @@ def _build(text: str, first_line: int, marks: Marks, problems: list[YamlError]) 
                     if kind is not _SCALAR:
                         raise YamlError(*pos, f"expected a plain text key, got {_describe(event)}")
                     key = event.value
+                    if back is not None:
+                        key = key.translate(back)
+                    if back is not None or event.style == '"':
+                        _controls(key, event, pos, (*parent.path, key), problems, text, back)
                     _refuse_extras(event, pos, (*parent.path, key), problems)
                     if key in parent.container:
                         first = keys[(*parent.path, key)]
                         problems.append(
                             YamlError(
                                 *pos,
-                                f"duplicate key '{key}' (first defined at line {first[0]}, "
+                                f"duplicate key {key!r} (first defined at line {first[0]}, "
                                 f"column {first[1]})",
                                 (*parent.path, key),
                             )
@@ -265,6 +454,10 @@ def _build(text: str, first_line: int, marks: Marks, problems: list[YamlError]) 
                 values[path] = pos
             if kind is _SCALAR or kind is yaml.AliasEvent:
                 value = None if kind is yaml.AliasEvent else event.value
+                if value and back is not None:
+                    value = value.translate(back)
+                if value and (back is not None or event.style == '"'):
+                    _controls(value, event, pos, path, problems, text, back)
                 if value is not None and not event.style:
                     if value in NULLS:
                         value = None
@@ -281,6 +474,37 @@ def _build(text: str, first_line: int, marks: Marks, problems: list[YamlError]) 
     finally:
         parser.dispose()
     return root
+
+
+def _controls(
+    value: str,
+    event: Any,
+    pos: Position,
+    path: Path,
+    problems: list[YamlError],
+    text: str,
+    back: dict[int, str] | None,
+) -> None:
+    """A control character in a scalar (as written, or from a double-quoted escape such as
+    `\\N`) is reported at the scalar, naming where it stands; nothing may strip it silently."""
+    bad = _VALUE_CONTROL.search(value)
+    if bad is None:
+        return
+    start, end = event.start_mark.index, event.end_mark.index
+    where = f"at character {bad.start() + 1} of the value"
+    if back is not None:
+        for index in range(start, end):
+            if back.get(ord(text[index])) == bad[0]:
+                line, column = _position(text, index, pos[0] - event.start_mark.line)
+                where = f"at line {line}, column {column}"
+                break
+    problem = YamlError(
+        *pos,
+        f"expected text without control characters, got {describe_character(bad[0])} {where}",
+        path,
+    )
+    problem.span = (start, end)
+    problems.append(problem)
 
 
 _HASHTAG = re.compile(r"[ \t]+#(\S+)")

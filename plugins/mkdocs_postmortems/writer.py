@@ -6,6 +6,7 @@ reader could misread is quoted, so the files stay readable by any tool, not only
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -21,10 +22,13 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
+    # NEL, U+2028 and U+2029 break lines for YAML 1.1 readers (PyYAML writes them so) and
+    # not for YAML 1.2 ones (ours): only as escapes in double quotes do both read them back.
+    style = '"' if _MISREAD_BREAKS.search(value) else "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
+_MISREAD_BREAKS = re.compile("[\x85\u2028\u2029]")
 _Dumper.add_representer(str, _str)
 
 
