@@ -93,6 +93,24 @@ CASES: dict[str, list[E]] = {
     "encoding-cr-line-ends.md": [E(4, 11, "severity", "got 'p1' (did you mean 'P1'?)")],
     "encoding-crlf-line-ends.md": [E(4, 11, "severity", "got 'p1' (did you mean 'P1'?)")],
     "encoding-latin1-cr-line-ends.md": [E(3, 11, "", "got byte 0xe9")],
+    "encoding-utf32-le-bom.md": [E(1, 1, "", "got UTF-32 (byte-order mark)")],
+    "encoding-utf32-be-bom.md": [E(1, 1, "", "got UTF-32 (byte-order mark)")],
+    "encoding-utf32-le.md": [E(1, 1, "", "got UTF-32 (little-endian, no byte-order mark)")],
+    "encoding-utf32-be.md": [E(1, 1, "", "got UTF-32 (big-endian, no byte-order mark)")],
+    "encoding-utf16-be-no-bom.md": [E(1, 1, "", "got UTF-16 (big-endian, no byte-order mark)")],
+    "encoding-binary-gzip.md": [E(1, 1, "", "expected UTF-8 text, got binary data")],
+    # --- positions after characters libyaml reads as line breaks, or refuses
+    "position-line-separators.md": [
+        E(20, 39, "contributing_factors[1]", "got 'capasity' (did you mean 'capacity'?)")
+    ],
+    "position-control-characters.md": [
+        E(10, 10, "summary", "got U+0085 (NEL) at line 10, column 23"),
+        E(11, 10, "trigger", "got U+000B (vertical tab) at line 11, column 17"),
+        E(13, 12, "gaps.testing", "got U+000C (form feed) at line 14, column 12"),
+        E(15, 9, FM, "expected no control characters, got U+000B (vertical tab)"),
+        E(20, 39, "contributing_factors[1]", "got 'capasity' (did you mean 'capacity'?)"),
+    ],
+    "schema-title-line-separator.md": [E(3, 8, "title", "expected one line of text")],
     # --- the --- splitter
     "split-no-opening.md": [E(1, 1, FM, "expected front matter opening with a '---' line")],
     "split-trailing-space.md": [E(1, 1, FM, "remove the trailing spaces after ---")],
@@ -115,6 +133,11 @@ CASES: dict[str, list[E]] = {
     "yaml-custom-tag.md": [E(4, 11, "severity", "tags are not allowed (found !sev)")],
     "yaml-tab-indent.md": [E(16, 1, FM, "tab")],
     "yaml-unclosed-quote.md": [E(3, 8, FM, "quoted scalar")],
+    "yaml-unclosed-quote-single.md": [E(3, 8, FM, "the ' that opens here is never closed")],
+    "yaml-unclosed-quote-closed-later.md": [
+        E(3, 8, FM, "ends at line 10, column 10, and what follows it there is not YAML")
+    ],
+    "yaml-comment-then-error.md": [E(5, 13, FM, "put a value that contains ': ' in quotes")],
     "yaml-nested-40.md": [E(10, 39, FM, "expected at most 32 levels of nesting")],
     "yaml-nested-block.md": [E(16, 65, FM, "expected at most 32 levels of nesting")],
     "yaml-multiple-documents.md": [E(16, 1, FM, "expected one YAML document, got a second")],

@@ -291,9 +291,9 @@ def _marked_error(
         return YamlError(
             start.line + first_line,
             start.column + 1,
-            f"invalid YAML: {problem}{context} at line {mark.line + first_line}, column "
-            f"{mark.column + 1}, after a quoted value that opens here and ends at line "
-            f"{end.line + first_line}; is its closing {quote} missing?",
+            f"invalid YAML: the quoted value that opens here ends at line "
+            f"{end.line + first_line}, column {end.column}, and what follows it there is not "
+            f"YAML ({problem}); is its closing {quote} missing?",
             syntax=True,
         )
     source = _line_at(text, mark.index)
