@@ -26,13 +26,15 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils import write_file
 from mkdocs.utils.templates import TemplateContext
 
-from mkdocs_postmortems import analytics_build, background, metrics, nav_cache, sanitize
+from mkdocs_postmortems import analytics_build, background, metrics, nav_cache, sanitize, serve
 from mkdocs_postmortems import taxonomy as taxonomy_module
 from mkdocs_postmortems.analytics import rows as analytics_rows
 from mkdocs_postmortems.corpus import Loading, start_loading
+from mkdocs_postmortems.diagnostics import Diagnostic
 from mkdocs_postmortems.pages import build as site_module
 from mkdocs_postmortems.pages import catalog as catalog_module
 from mkdocs_postmortems.pages import headings as headings_module
+from mkdocs_postmortems.pages import problems as problems_module
 from mkdocs_postmortems.pages.common import Page
 from mkdocs_postmortems.pages.html import esc, search_view
 from mkdocs_postmortems.pages.listings import home_block, home_catalog
@@ -73,6 +75,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.planned: set[str] = set()
         """Analytics and report pages registered before `analytics` has made them."""
         self.loading: tuple[Loading, taxonomy_module.Taxonomy] | None = None
+        self.display: serve.Display | None = None
+        """Under `mkdocs serve`, this build's problems, shown on its pages."""
+        self.taxonomy_problems: list[Diagnostic] = []
+        self.folder_watch: serve.FolderWatch | None = None
 
     def _root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
@@ -81,6 +87,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.command == "serve":  # problems are shown on the pages, whatever `strict` says
+            self.display = serve.Display()
         try:
             self.as_of = metrics.as_of_date(self.config.as_of)
         except metrics.AsOfError as error:
@@ -106,6 +114,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         try:  # a taxonomy named must exist
             return taxonomy_module.load(chosen, _relative(chosen, root))
         except taxonomy_module.TaxonomyError as error:
+            self.taxonomy_problems = list(error.diagnostics)
             for diagnostic in error.diagnostics:
                 log.warning(str(diagnostic))
             return taxonomy_module.DEFAULT
@@ -162,6 +171,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if files.get_file_from_path("index.md") is None:  # a knowledge base needs a home page
             home = f"# {esc(config.site_name)}\n\n{HOME_MARKER}\n"
             files.append(File.generated(config, "index.md", content=home))
+        if self.display is not None:
+            self._show_problems(
+                files, config, [*self.taxonomy_problems, *corpus.diagnostics, *site.problems]
+            )
         log.info(
             "%d postmortems published of %d files (as of %s)",
             len(catalog.items),
@@ -175,6 +188,20 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         # which would otherwise walk the corpus again and again (unfrozen after the build).
         gc.freeze()
         return files
+
+    def _show_problems(
+        self, files: Files, config: MkDocsConfig, diagnostics: list[Diagnostic]
+    ) -> None:
+        """Under serve: the errors page, and a page at each unpublished postmortem's place."""
+        assert self.display is not None and self.catalog is not None
+        published = {item.entry.path: item.src_uri for item in self.catalog.items}
+        for page in self.display.pages(diagnostics, published, set(files.src_uris)):
+            self.pages[page.src_uri] = page
+            added = self._add(files, config, page.src_uri, "", InclusionLevel.NOT_IN_NAV)
+            if page.src_uri == problems_module.ERRORS:
+                self.display.errors = added
+        if diagnostics and self.display.errors is not None:
+            log.info("the problems are shown in the browser too: /%s", self.display.errors.url)
 
     def _add(
         self,
@@ -250,6 +277,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             html = generated.fill(html)
             generated.slots.clear()  # in the page now; thousands of them add up
             page.markdown = ""  # converted (None would lose the title); MkDocs keeps it to the end
+        if self.display is not None:
+            html = self.display.banner(page) + html
         return html
 
     def _take_analytics(self) -> None:
@@ -330,6 +359,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         gc.unfreeze()
+        if self.display is not None:
+            self.display.finish()
+            self.display = None
         if self.analytics is not None:
             for path, svg in self.analytics.chart_files().items():
                 write_file(svg, os.path.join(config.site_dir, path))
@@ -342,9 +374,14 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             self.analytics.cancel()
         self.analytics, self.loading = None, None
         background.stop_all()
+        if self.display is not None:
+            self.display.stop()
+            self.display = None
 
     def on_shutdown(self) -> None:
         background.stop_all()  # an interrupted build (KeyboardInterrupt) skips on_build_error
+        if self.folder_watch is not None:
+            self.folder_watch.stop()
 
     def _edit_url(self, config: MkDocsConfig, source: str) -> str | None:
         if not config.repo_url:
@@ -361,7 +398,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
-        server.watch(str(self._root(config) / self.config.dir))
+        # Kept when the folder is moved away and back; a failed rebuild shows its error.
+        self.folder_watch = serve.FolderWatch(server, str(self._root(config) / self.config.dir))
+        serve.guard(server, config.site_dir)
         if self.config.taxonomy:
             server.watch(str(self._root(config) / self.config.taxonomy))
         return server
