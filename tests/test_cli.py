@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -21,6 +22,16 @@ INVALID = "tests/fixtures/invalid"
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 
 SUMMARY_OK = re.compile(r"^\d+ files? checked: all valid\n$")
+
+
+def alone(tmp_path: Path, *paths: str) -> Path:
+    """A working folder with copies of fixtures and their taxonomy, at their paths in the
+    repository. A file named is checked against the rest of its knowledge base, and
+    tests/fixtures (it holds a taxonomy.yml) is one whose files share ids on purpose."""
+    for path in (*paths, "tests/fixtures/taxonomy.yml"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(REPO / path, tmp_path / path)
+    return tmp_path
 
 
 # --- the example knowledge base and the fixtures
@@ -48,9 +59,9 @@ def test_validate_valid_fixtures(run_cli: RunCli) -> None:
     assert result.stderr == "9 files checked: all valid\n"
 
 
-def test_all_errors_of_a_file_at_once(run_cli: RunCli) -> None:
+def test_all_errors_of_a_file_at_once(run_cli: RunCli, tmp_path: Path) -> None:
     path = f"{INVALID}/multi-schema-errors.md"
-    result = run_cli("validate", path)
+    result = run_cli("validate", path, cwd=alone(tmp_path, path))
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert [line.split(": ", 2)[0:2] for line in lines] == [
@@ -69,9 +80,10 @@ def test_all_errors_of_a_file_at_once(run_cli: RunCli) -> None:
     assert result.stderr == "1 file checked: 8 errors\n"
 
 
-def test_all_files_at_once(run_cli: RunCli) -> None:
-    names = ["schema-bad-id.md", "yaml-anchor.md", "encoding-nul-byte.md"]
-    result = run_cli("validate", *(f"{INVALID}/{name}" for name in names))
+def test_all_files_at_once(run_cli: RunCli, tmp_path: Path) -> None:
+    paths = [f"{INVALID}/{name}" for name in ("schema-bad-id.md", "yaml-anchor.md")]
+    paths.append(f"{INVALID}/encoding-nul-byte.md")
+    result = run_cli("validate", *paths, cwd=alone(tmp_path, *paths))
     assert result.returncode == 1
     assert result.stdout == (
         f"{INVALID}/schema-bad-id.md:2:5: id: "
@@ -85,14 +97,9 @@ def test_all_files_at_once(run_cli: RunCli) -> None:
 # --- output formats
 
 
-def test_format_github(run_cli: RunCli) -> None:
-    result = run_cli(
-        "validate",
-        f"{INVALID}/schema-severity-case.md",
-        f"{INVALID}/encoding-utf16-bom.md",
-        "--format",
-        "github",
-    )
+def test_format_github(run_cli: RunCli, tmp_path: Path) -> None:
+    paths = [f"{INVALID}/schema-severity-case.md", f"{INVALID}/encoding-utf16-bom.md"]
+    result = run_cli("validate", *paths, "--format", "github", cwd=alone(tmp_path, *paths))
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         f"::error file={INVALID}/schema-severity-case.md,line=4,col=11,title=severity"
@@ -109,15 +116,18 @@ def test_format_github_escapes_properties(run_cli: RunCli, tmp_path: Path) -> No
     result = run_cli("validate", bad.name, "--format", "github", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout == (
+        "::error file=a%2Cb%3Ac 100%25.md,line=1,col=1,title=postmortem"
+        "::expected a file name of letters, digits, '.', '_' and '-' (it becomes the page's "
+        "URL), got 'a,b:c 100%25.md'; rename it\n"
         "::error file=a%2Cb%3Ac 100%25.md,line=1,col=1,title=front matter"
         "::front matter: expected front matter opening with a '---' line, "
         "got 'no front matter'\n"
     )
 
 
-def test_format_json(run_cli: RunCli) -> None:
+def test_format_json(run_cli: RunCli, tmp_path: Path) -> None:
     path = f"{INVALID}/multi-action-items.md"
-    result = run_cli("validate", path, "--format", "json")
+    result = run_cli("validate", path, "--format", "json", cwd=alone(tmp_path, path))
     assert result.returncode == 1
     assert result.stderr == ""
     items = json.loads(result.stdout)
@@ -381,7 +391,10 @@ def test_not_a_regular_file(run_cli: RunCli, tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.md")
     result = run_cli("validate", "pipe.md", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stdout == "pipe.md:1:1: expected a regular file or a folder\n"
+    assert (
+        result.stdout
+        == "pipe.md:1:1: expected a regular file or a folder, got a FIFO (named pipe)\n"
+    )
 
 
 def test_validate_path_imports_no_heavy_modules(cli_env: dict[str, str]) -> None:

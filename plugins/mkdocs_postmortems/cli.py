@@ -200,7 +200,9 @@ def _validate(args: argparse.Namespace) -> int:
     except TaxonomyError as error:
         sys.stdout.write(formatter(error.diagnostics))
         return EXIT_INVALID
-    corpus = load_corpus(paths, taxonomy)
+    # Files named are checked against the rest of their folder too (duplicate ids and
+    # pages), as the build would check them; only their own problems are reported.
+    corpus = load_corpus(paths, taxonomy, context=True)
     sys.stdout.write(formatter(corpus.diagnostics))
     errors = sum(1 for d in corpus.diagnostics if d.level == "error")
     if args.format == "text":

@@ -12,8 +12,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mkdocs_postmortems import background, loader, secret_scan
+from mkdocs_postmortems import (
+    background,
+    discovery,
+    loader,
+    reading,
+    secret_scan,
+    uniqueness,
+)
 from mkdocs_postmortems.diagnostics import Diagnostic, has_errors
+from mkdocs_postmortems.discovery import Found
+from mkdocs_postmortems.discovery import display_path as display_path  # what callers import
+from mkdocs_postmortems.reading import Identity
 from mkdocs_postmortems.schema import Postmortem
 from mkdocs_postmortems.taxonomy import DEFAULT, Taxonomy
 from mkdocs_postmortems.validation import validate
@@ -43,77 +53,50 @@ class Corpus:
         return not has_errors(self.diagnostics)
 
 
-def display_path(path: Path) -> str:
-    """The path as a user would type it: relative to the working folder when inside it."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:
-        return path.as_posix()
-    if relative.startswith(".."):
-        return path.as_posix()
-    return Path(relative).as_posix()
-
-
 def is_postmortem_file(path: Path) -> bool:
-    """Markdown files, except those whose name starts with `_` or `.` (templates, drafts
-    kept aside) and README/index pages that describe a folder."""
-    name = path.name
-    return (
-        path.suffix == ".md"
-        and not name.startswith(("_", "."))
-        and name.lower() not in {"readme.md", "index.md"}
-    )
+    """A name the walk reads as a postmortem: `.md` exactly, not a README/index page, not
+    starting with `_` or `.` (templates, drafts kept aside)."""
+    return discovery.is_postmortem_path(path.name)
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    """Inside a folder named `_...` or `.…` below the root given (templates, tooling)."""
-    return any(part.startswith(("_", ".")) for part in path.relative_to(root).parts[:-1])
+@dataclass
+class Discovery:
+    """The files to check, in order; then the rest of their knowledge bases (`context`),
+    read only to check those against; and the problems met finding them."""
+
+    files: list[Found] = field(default_factory=list)
+    context: list[Found] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+    order: dict[Identity, int] = field(default_factory=dict)
+    """Each file's place in the walk of its knowledge base, when it was walked for
+    `context`: which of two files is the first, as a build over that folder sees them."""
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
+def discover(paths: Iterable[Path], *, context: bool = False) -> Discovery:
     """Files named, and postmortem files below folders named, in a stable order; each file
-    once, however it is spelt or linked."""
-    found: list[Path] = []
+    once, however it is spelt or linked (see `discovery`).
+
+    With `context`, a file named is checked against the rest of its knowledge base (the
+    folder `discovery.knowledge_base` finds): the other files come in `context`.
+    """
+    files: dict[Identity, Found] = {}
     problems: list[Diagnostic] = []
+    bases: dict[str, Path] = {}
     for path in paths:
-        if path.is_dir():
-            below = sorted(
-                p
-                for p in path.rglob("*.md")
-                if p.is_file() and is_postmortem_file(p) and not _hidden(p, path)
-            )
-            if not below:
-                problems.append(
-                    Diagnostic(
-                        display_path(path),
-                        1,
-                        1,
-                        "",
-                        "no postmortem files found in this folder",
-                        "warning",
-                    )
-                )
-            found.extend(below)
-        elif path.is_file():
-            found.append(path)
-        elif path.exists():
-            problems.append(
-                Diagnostic(display_path(path), 1, 1, "", "expected a regular file or a folder")
-            )
-        else:
-            problems.append(
-                Diagnostic(
-                    display_path(path),
-                    1,
-                    1,
-                    "",
-                    "expected a file or folder, found nothing at this path",
-                )
-            )
-    unique: dict[Path, Path] = {}
-    for path in found:
-        unique.setdefault(path.resolve(), path)
-    return list(unique.values()), problems
+        walked, base = discovery.named(path)
+        problems.extend(walked.problems)
+        for found in walked.files:
+            files.setdefault(found.identity, found)
+        if context and base is not None and walked.files:
+            bases.setdefault(os.path.realpath(base), base)
+    rest: dict[Identity, Found] = {}
+    order: dict[Identity, int] = {}
+    for base in bases.values():
+        for found in discovery.walk(base).files:  # its problems are its files' own
+            order.setdefault(found.identity, len(order))
+            if found.identity not in files:
+                rest.setdefault(found.identity, found)
+    return Discovery(list(files.values()), list(rest.values()), problems, order)
 
 
 @dataclass(frozen=True)
@@ -126,12 +109,17 @@ class Loaded:
     id_position: tuple[int, int] = (1, 1)
 
 
-def load_file(path: Path, taxonomy: Taxonomy, display: str | None = None) -> Loaded:
+def load_file(
+    path: Path,
+    taxonomy: Taxonomy,
+    display: str | None = None,
+    expected: Identity | None = None,
+) -> Loaded:
     name = display or display_path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return Loaded(None, [Diagnostic(name, 1, 1, "", f"cannot read: {error.strerror}")])
+    try:  # a regular file only, never through a link, never past the size limit
+        raw = reading.read_regular(path, loader.MAX_FILE_BYTES, expected)
+    except reading.Unreadable as error:
+        return Loaded(None, [Diagnostic(name, 1, 1, "", error.message)])
     # Every diagnostic of the file passes through secret_scan.screen: none may print a
     # credential the file holds, even one the file cannot be parsed far enough to place.
     try:
@@ -167,25 +155,32 @@ before the build's other work): they are under way by the time this process read
 
 
 def load_corpus(
-    paths: Iterable[Path], taxonomy: Taxonomy = DEFAULT, *, parallel: bool = False
+    paths: Iterable[Path],
+    taxonomy: Taxonomy = DEFAULT,
+    *,
+    parallel: bool = False,
+    context: bool = False,
 ) -> Corpus:
     """Read and validate every postmortem under `paths`, then the checks across files.
 
     With `parallel`, a large corpus is shared with `background` workers on spare cores;
     the result is the same. The cyclic garbage collector is paused meanwhile: reading
     allocates many small acyclic objects, and its repeated scans of the growing corpus
-    cost a third of the time.
+    cost a third of the time. With `context`, files named are also checked against the
+    rest of their knowledge base (`discover`).
     """
-    return start_loading(paths, taxonomy, parallel=parallel, own_weight=OWN_WEIGHT).finish()
+    return start_loading(
+        paths, taxonomy, parallel=parallel, own_weight=OWN_WEIGHT, context=context
+    ).finish()
 
 
-def load_files(job: tuple[list[tuple[Path, str]], Taxonomy]) -> list[Loaded]:
-    """Read files given with their display names (what a worker is given)."""
+def load_files(job: tuple[list[Found], Taxonomy]) -> list[Loaded]:
+    """Read files found (what a worker is given)."""
     files, taxonomy = job
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return [load_file(path, taxonomy, name) for path, name in files]
+        return [load_file(f.path, taxonomy, f.display, f.identity) for f in files]
     finally:
         if was_enabled:
             gc.enable()
@@ -197,17 +192,19 @@ class Loading:
 
     def __init__(
         self,
-        named: list[tuple[Path, str]],
+        found: Discovery,
         taxonomy: Taxonomy,
-        diagnostics: list[Diagnostic],
         count: int,
         own_weight: float,
     ) -> None:
+        named = found.files
         self.named = named
+        self.context = found.context
         self.taxonomy = taxonomy
-        self.diagnostics = diagnostics
+        self.diagnostics = found.problems
+        self.order = found.order
         self.own = len(named)
-        self.shares: list[list[tuple[Path, str]]] = []
+        self.shares: list[list[Found]] = []
         self.waits: list[Callable[[], list[Loaded]]] = []
         if count > 0:
             # This process reads the first files while the workers read the rest, in order.
@@ -236,25 +233,63 @@ class Loading:
 
     def _corpus(self, all_loaded: list[Loaded]) -> Corpus:
         corpus = Corpus(diagnostics=list(self.diagnostics), files=len(self.named))
-        first_by_id: dict[str, str] = {}
-        for (_, name), loaded in zip(self.named, all_loaded, strict=True):
+        claims = [
+            uniqueness.Claim(found.display, loaded.id, loaded.id_position)
+            for found, loaded in zip(self.named, all_loaded, strict=True)
+        ]
+        wanted = {claim.id for claim in claims if claim.id is not None}
+        claims.extend(
+            uniqueness.Claim(found.display, peek_id(found, wanted), checked=False)
+            for found in self.context
+        )
+        # In the order a build over the folder meets them (files in no folder walked keep
+        # the order given, after), so the error falls on the same file of a pair.
+        everyone = [*self.named, *self.context]
+        place = sorted(
+            range(len(claims)),
+            key=lambda i: (
+                (0, self.order[everyone[i].identity])
+                if everyone[i].identity in self.order
+                else (1, i)
+            ),
+        )
+        in_order = uniqueness.conflicts([claims[i] for i in place])
+        clashes = {place[at]: problems for at, problems in in_order.items()}
+        for index, (found, loaded) in enumerate(zip(self.named, all_loaded, strict=True)):
             problems = loaded.diagnostics
             entry = loaded.entry
-            if loaded.id is not None:
-                if loaded.id in first_by_id:
-                    line, column = loaded.id_position
-                    message = (
-                        f"expected a unique id, got {loaded.id!r}, "
-                        f"already used by {first_by_id[loaded.id]}"
-                    )
-                    problems = sorted([*problems, Diagnostic(name, line, column, "id", message)])
-                    entry = None
-                else:
-                    first_by_id[loaded.id] = name
+            more = [*found.problems, *clashes.get(index, [])]
+            if more:
+                problems = sorted([*problems, *more])
+                entry = None
             corpus.diagnostics.extend(problems)
             if entry is not None:
                 corpus.entries.append(entry)
         return corpus
+
+
+def peek_id(found: Found, wanted: set[str]) -> str | None:
+    """The id of a file read only to check others against, when it can be one of `wanted`;
+    nothing of it is reported. The front matter is parsed only when it holds one of those
+    ids as written, or a backslash (a YAML escape could spell one)."""
+    if not wanted:
+        return None
+    try:
+        raw = reading.read_regular(found.path, loader.MAX_FILE_BYTES, found.identity)
+        front, _, _ = loader.split(found.display, loader.decode(found.display, raw))
+        verbatim = all(_verbatim(wanted_id) for wanted_id in wanted)
+        if verbatim and "\\" not in front and not any(w in front for w in wanted):
+            return None
+        value = loader.parse(found.display, raw).data.get("id")
+    except (reading.Unreadable, loader.LoadError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _verbatim(text: str) -> bool:
+    """Text that YAML can only spell as itself: no spaces or line ends (folding), quotes
+    or backslashes (escapes)."""
+    return not any(char.isspace() or char in "'\"\\" for char in text)
 
 
 def start_loading(
@@ -263,10 +298,10 @@ def start_loading(
     *,
     parallel: bool = False,
     own_weight: float = EARLY_OWN_WEIGHT,
+    context: bool = False,
 ) -> Loading:
     """Find the files and, with `parallel` and enough of them, start the workers' shares;
     `Loading.finish` gives the corpus `load_corpus` gives."""
-    files, diagnostics = discover(paths)
-    named = [(path, display_path(path)) for path in files]
-    count = background.workers() if parallel and len(named) >= PARALLEL_FROM else 0
-    return Loading(named, taxonomy, diagnostics, count, own_weight)
+    found = discover(paths, context=context)
+    count = background.workers() if parallel and len(found.files) >= PARALLEL_FROM else 0
+    return Loading(found, taxonomy, count, own_weight)

@@ -109,7 +109,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def _taxonomy(self, root: Path, folder: Path) -> taxonomy_module.Taxonomy:
         chosen = Path(os.path.normpath(root / (self.config.taxonomy or folder / "taxonomy.yml")))
-        if not (chosen.is_file() or self.config.taxonomy):
+        if not (os.path.lexists(chosen) or self.config.taxonomy):  # a FIFO or link: load says
             return taxonomy_module.DEFAULT
         try:  # a taxonomy named must exist
             return taxonomy_module.load(chosen, _relative(chosen, root))

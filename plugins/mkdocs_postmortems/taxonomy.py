@@ -6,13 +6,14 @@ vocabulary; without one, the built-in default below applies.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from mkdocs_postmortems import loader, strict_yaml
+from mkdocs_postmortems import discovery, loader, reading, strict_yaml
 from mkdocs_postmortems.diagnostics import Diagnostic
 from mkdocs_postmortems.messages import field_name, suggest
 from mkdocs_postmortems.schema import Slug, Text, got
@@ -130,16 +131,20 @@ class TaxonomyError(Exception):
 
 
 def load(path: Path, display: str | None = None) -> Taxonomy:
-    """Read and check a taxonomy file; TaxonomyError lists every problem in it."""
+    """Read and check a taxonomy file; TaxonomyError lists every problem in it.
+
+    A contributor may replace the file with a link, a FIFO or a huge file: a link must lead
+    into the file's own folder, and only a regular file is read, up to the size limit."""
     from mkdocs_postmortems.messages import from_validation_error
 
     name = display or path.as_posix()
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise TaxonomyError(
-            [Diagnostic(name, 1, 1, "taxonomy", f"cannot read: {error.strerror}")]
-        ) from None
+        real = str(path)
+        if os.path.islink(path):
+            real = discovery.resolve(os.path.abspath(path), os.path.realpath(path.parent))
+        raw = reading.read_regular(real, loader.MAX_FILE_BYTES)
+    except (discovery.Unfollowable, reading.Unreadable) as error:
+        raise TaxonomyError([Diagnostic(name, 1, 1, "taxonomy", error.message)]) from None
     try:
         text = loader.decode(name, raw)
         parsed = strict_yaml.read(text, 1)
@@ -162,6 +167,7 @@ def load(path: Path, display: str | None = None) -> Taxonomy:
     problems = [loader.yaml_diagnostic(name, p, "taxonomy") for p in parsed.problems]
     problems.extend(_unknown_required_names(data, name, marks))
     problems.extend(_ambiguous_spellings(data, name, marks))
+    problems.extend(_colliding_pages(data, name, marks))
     try:
         taxonomy = Taxonomy.model_validate(data)
     except ValidationError as error:
@@ -252,6 +258,66 @@ def _ambiguous_spellings(
     return problems
 
 
+PAGE_KINDS = {
+    "severities": "severity",
+    "services": "services",
+    "teams": "teams",
+    "contributing_factors": "factors",
+}
+"""Vocabularies whose keys get a page each (`severity/P1/`), and the folder of those pages."""
+FOLDER_PAGE_STEMS = ("index", "README")
+"""Names a page generator publishes as its folder's own page; a key spelt so moves aside
+(`index_`), as `pages.urls.term` moves it (a test holds the two to the same rule)."""
+
+
+def page_name(key: str) -> str:
+    """A key's page as a case-insensitive file system compares names (sites are often
+    served from one): `P1` and `p1` are one page, and so are `index` and `index_`."""
+    return (f"{key}_" if key in FOLDER_PAGE_STEMS else key).casefold()
+
+
+def _colliding_pages(data: dict[str, Any], name: str, marks: strict_yaml.Marks) -> list[Diagnostic]:
+    """Two keys of one vocabulary whose pages would be one page, or a key whose page would
+    be its vocabulary's index: one would overwrite the other on the site."""
+    problems = []
+    for group, kind in PAGE_KINDS.items():
+        value = data.get(group)
+        keyed: list[tuple[tuple[str | int, ...], Any, bool]]
+        if isinstance(value, dict):
+            keyed = [((group, key), key, True) for key in value]
+        elif isinstance(value, list):
+            keyed = [((group, index), key, False) for index, key in enumerate(value)]
+        else:
+            continue
+        owner: dict[str, tuple[str, str | None]] = {"index": (f"the {kind} index page", None)}
+        seen: set[str] = set()
+        for path, key, is_key in keyed:
+            if not isinstance(key, str) or key in seen:  # a key listed twice is one page
+                continue
+            seen.add(key)
+            page = page_name(key)
+            if page not in owner:
+                owner[page] = (f"the page of {key!r}", key)
+                continue
+            first, first_key = owner[page]
+            if first_key is not None and first_key.casefold() != key.casefold():
+                why = "a key named index or README moves aside, to index_ or README_"
+            else:
+                why = "pages are told apart ignoring case, as case-insensitive file systems do"
+            line, column = marks.key(path) if is_key else marks.value(path)
+            problems.append(
+                Diagnostic(
+                    name,
+                    line,
+                    column,
+                    field_name(path),
+                    f"expected a key with a page of its own, got {key!r}, whose page would "
+                    f"overwrite {first} ({why})",
+                )
+            )
+    return problems
+
+
 def find(paths: list[Path]) -> Path | None:
     """The taxonomy governing `paths`: a `taxonomy.yml` in the first folder given or in a
     folder above the first file, else `postmortems/taxonomy.yml` under the working folder."""
@@ -259,9 +325,9 @@ def find(paths: list[Path]) -> Path | None:
         start = path if path.is_dir() else path.parent
         for folder in [start, *start.resolve().parents]:
             candidate = folder / FILENAME
-            if candidate.is_file():
+            if os.path.lexists(candidate):  # whatever it is: `load` says what is wrong with it
                 return candidate
             if (folder / ".git").exists():
                 break
     fallback = Path("postmortems") / FILENAME
-    return fallback if fallback.is_file() else None
+    return fallback if os.path.lexists(fallback) else None
