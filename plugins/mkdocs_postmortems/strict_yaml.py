@@ -17,6 +17,7 @@ value that holds it while the rest of the file is still read.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,11 +96,10 @@ def _flow_depth(text: str) -> tuple[int, int]:
 
 
 def _position(text: str, index: int, first_line: int) -> Position:
-    """Line and column of a character index as an editor counts them: lines end at \\n,
-    \\r\\n or \\r only, columns are characters."""
-    before = text[:index]
-    line = before.count("\n") + before.count("\r") - before.count("\r\n")
-    column = index - (max(before.rfind("\n"), before.rfind("\r")) + 1)
+    """Line and column of a character index as an editor counts them (the text's line ends
+    are `\\n` by now), in characters."""
+    line = text.count("\n", 0, index)
+    column = index - (text.rfind("\n", 0, index) + 1)
     return first_line + line, column + 1
 
 
@@ -111,6 +111,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # (which only a `\\r` escape can put in a value).
 _VALUE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _ESCAPED = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))")
+_ASCII_CONTROLS = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
 # Stand-ins come from plane 15's private use area: 65,534 characters of 4 bytes each, more
 # than MAX_BYTES can hold, so some are always free.
 _STAND_IN_FIRST, _STAND_IN_END = 0xF0000, 0xFFFFE
@@ -132,9 +134,20 @@ class _StandIns:
     text: str
     back: dict[int, str]
     controls: tuple[int, ...]  # indexes of control characters in the text
+    line_starts: list[int]  # index where each line starts, for positions in O(log n)
 
     @classmethod
-    def of(cls, text: str) -> _StandIns | None:
+    def of(cls, text: str, encoded: bytes) -> _StandIns | None:
+        """None for text with no misread character (nearly all), found fast in its UTF-8."""
+        if len(encoded.translate(None, _ASCII_CONTROLS)) == len(encoded) and (
+            encoded.isascii()
+            or (
+                b"\xe2\x80\xa8" not in encoded
+                and b"\xe2\x80\xa9" not in encoded
+                and (b"\xc2" not in encoded or not _C1_UTF8.search(encoded))
+            )
+        ):
+            return None
         misread = sorted(set(_MISREAD.findall(text)))
         if not misread:
             return None
@@ -145,7 +158,12 @@ class _StandIns:
         forward = {ord(char): next(free) for char in misread}
         controls = tuple(match.start() for match in _CONTROL.finditer(text))
         back = {ord(stand_in): chr(char) for char, stand_in in forward.items()}
-        return cls(text.translate(forward), back, controls)
+        starts = [0, *(match.end() for match in re.finditer("\n", text))]
+        return cls(text.translate(forward), back, controls, starts)
+
+    def position(self, index: int, first_line: int) -> Position:
+        line = bisect.bisect_right(self.line_starts, index) - 1
+        return first_line + line, index - self.line_starts[line] + 1
 
 
 @dataclass
@@ -171,11 +189,14 @@ def read(text: str, first_line: int = 1) -> Parsed:
 
     Raises YamlError for input that cannot be read at all; never another exception.
     """
+    if "\r" in text:  # as libyaml and editors read them: one line break each
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
-        size = len(text.encode("utf-8"))
+        encoded = text.encode("utf-8")
     except UnicodeEncodeError as error:
         line, column = _position(text, error.start, first_line)
         raise YamlError(line, column, "expected UTF-8 text, got an unpaired surrogate") from None
+    size = len(encoded)
     if size > MAX_BYTES:
         raise YamlError(
             first_line,
@@ -189,7 +210,7 @@ def read(text: str, first_line: int = 1) -> Parsed:
             raise YamlError(line, column, f"expected at most {MAX_DEPTH} levels of nesting")
     marks = Marks()
     problems: list[YamlError] = []
-    stand_ins = _StandIns.of(text)
+    stand_ins = _StandIns.of(text, encoded)
     seen = stand_ins.text if stand_ins else text
     try:
         data = _build(seen, first_line, marks, problems, stand_ins)
@@ -218,14 +239,17 @@ def _stray_controls(
     text: str, stand_ins: _StandIns, first_line: int, problems: list[YamlError], lines: range
 ) -> list[YamlError]:
     """Control characters on `lines` outside every value (in a comment, between values):
-    one problem per line. Those inside a value were reported at the value, with its span."""
-    spans = [problem.span for problem in problems if problem.span is not None]
+    one problem per line. Those inside a value were reported at the value, with its span
+    (spans of scalars never overlap)."""
+    spans = sorted(problem.span for problem in problems if problem.span is not None)
+    starts = [start for start, _ in spans]
     found: dict[int, YamlError] = {}
     for index in stand_ins.controls:
-        line, column = _position(text, index, first_line)
+        line, column = stand_ins.position(index, first_line)
         if line not in lines or line in found:
             continue
-        if not any(start <= index < end for start, end in spans):
+        within = bisect.bisect_right(starts, index) - 1
+        if within < 0 or index >= spans[within][1]:
             got = describe_character(text[index])
             found[line] = YamlError(line, column, f"expected no control characters, got {got}")
     return list(found.values())
@@ -428,7 +452,7 @@ def _build(
                     if back is not None:
                         key = key.translate(back)
                     if back is not None or event.style == '"':
-                        _controls(key, event, pos, (*parent.path, key), problems, text, back)
+                        _controls(key, event, pos, (*parent.path, key), problems, text, stand_ins)
                     _refuse_extras(event, pos, (*parent.path, key), problems)
                     if key in parent.container:
                         first = keys[(*parent.path, key)]
@@ -457,7 +481,7 @@ def _build(
                 if value and back is not None:
                     value = value.translate(back)
                 if value and (back is not None or event.style == '"'):
-                    _controls(value, event, pos, path, problems, text, back)
+                    _controls(value, event, pos, path, problems, text, stand_ins)
                 if value is not None and not event.style:
                     if value in NULLS:
                         value = None
@@ -483,7 +507,7 @@ def _controls(
     path: Path,
     problems: list[YamlError],
     text: str,
-    back: dict[int, str] | None,
+    stand_ins: _StandIns | None,
 ) -> None:
     """A control character in a scalar (as written, or from a double-quoted escape such as
     `\\N`) is reported at the scalar, naming where it stands; nothing may strip it silently."""
@@ -492,10 +516,10 @@ def _controls(
         return
     start, end = event.start_mark.index, event.end_mark.index
     where = f"at character {bad.start() + 1} of the value"
-    if back is not None:
+    if stand_ins is not None:
         for index in range(start, end):
-            if back.get(ord(text[index])) == bad[0]:
-                line, column = _position(text, index, pos[0] - event.start_mark.line)
+            if stand_ins.back.get(ord(text[index])) == bad[0]:
+                line, column = stand_ins.position(index, pos[0] - event.start_mark.line)
                 where = f"at line {line}, column {column}"
                 break
     problem = YamlError(
