@@ -223,7 +223,8 @@ class Added:
     secrets: list[str] = field(default_factory=list)
     """Text that must appear nowhere: credentials and the content of a file outside."""
     duplicates: list[set[str]] = field(default_factory=list)
-    """Files that share an id or a stem: a build that goes on may publish one of each group."""
+    """Files that share an id or a stem: one diagnostic names them all, and a build that goes
+    on may publish one of each group."""
 
 
 @dataclass(frozen=True)
@@ -299,12 +300,10 @@ def _add_hostile_files(project: Path) -> Added:
     for sub in ("2025", "2026"):
         path = folder / sub / "2026-03-25-same-stem.md"
         path.write_text(_postmortem(f"PM-2026-6{sub[-1]}", "STEMWORD"), encoding="utf-8")
-        bad(path)
         duplicates[0].add(path.relative_to(project).as_posix())
     for letter in "ab":
         path = year / f"2026-03-26-same-id-{letter}.md"
         path.write_text(_postmortem("PM-2026-700", "IDWORD"), encoding="utf-8")
-        bad(path)
         duplicates[1].add(path.relative_to(project).as_posix())
     return Added(refused, [*secrets.values(), OUTSIDE_WORD], duplicates)
 
@@ -385,13 +384,22 @@ def test_the_build_publishes_what_validate_accepts(
     assert published == expected, "the valid postmortems, once each, under their real names"
 
     diagnostics = _validate_json(run_cli, "postmortems", cwd=site.project)
-    flagged = {d["path"] for d in diagnostics if d["level"] == "error"}
+    errors = {d["path"] for d in diagnostics if d["level"] == "error"}
+    flagged = set(errors)
+    for group in site.added.duplicates:
+        named = [
+            d
+            for d in diagnostics
+            if d["path"] in group and all(other in d["message"] for other in group - {d["path"]})
+        ]
+        assert named, f"no diagnostic names every one of {sorted(group)}"
+        flagged -= group
     missing = sorted(site.added.refused - flagged)
     assert missing == [], f"validate does not refuse {missing}"
     unexpected = sorted(flagged - site.added.refused)
     assert unexpected == [], f"validate refuses files the test did not make bad: {unexpected}"
     warned = [line for line in site.log.splitlines() if line.startswith("WARNING")]
-    not_in_build = [p for p in sorted(flagged) if not any(_logged(w, p) for w in warned)]
+    not_in_build = [p for p in sorted(errors) if not any(_logged(w, p) for w in warned)]
     assert not_in_build == [], f"validate refuses, the build says nothing: {not_in_build}"
 
     everything = site.log + "".join(
