@@ -463,6 +463,32 @@ def test_what_the_bytes_are(
     assert "NUL" not in diagnostic.message and "0x" not in diagnostic.message
 
 
+CJK = TEXT.replace("Checkout returned 5xx after a config push", "支付服务在配置推送后返回错误")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_wide_text_in_another_script_is_named_too(
+    encoding: str, tmp_path: Path, fixture_taxonomy: Taxonomy
+) -> None:
+    [diagnostic] = diagnose(tmp_path, CJK.encode(encoding), fixture_taxonomy)
+    order = "little" if encoding.endswith("le") else "big"
+    name = encoding[:6].upper()
+    assert f"got {name} ({order}-endian, no byte-order mark)" in diagnostic.message
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.sampled_from([TEXT, CJK]), at=st.integers(min_value=0, max_value=10_000))
+def test_one_nul_anywhere_in_text_is_a_nul(text: str, at: int) -> None:
+    """Neither UTF-16 nor binary: a NUL byte, at its line and column."""
+    at = min(at, len(text))
+    mangled = text[:at] + "\x00" + text[at:]
+    with pytest.raises(loader.LoadError) as caught:
+        loader.decode("x.md", mangled.encode("utf-8"))
+    diagnostic = caught.value.diagnostic
+    assert diagnostic.message == "expected text, got a NUL byte"
+    assert (diagnostic.line, diagnostic.column) == place(mangled, "\x00")
+
+
 @pytest.mark.parametrize("count", [1, 2])
 def test_a_stray_nul_in_text_is_named_as_such(
     count: int, tmp_path: Path, fixture_taxonomy: Taxonomy

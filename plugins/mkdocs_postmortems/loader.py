@@ -105,9 +105,9 @@ _BINARY_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20
 def _wide_encoding(raw: bytes) -> str | None:
     """UTF-16 or UTF-32, by its byte-order mark, or by text read that way without one.
 
-    Without a mark only text that is ASCII for the most part (as front matter's keys and
-    `---` lines are) counts, so UTF-8 text with a stray NUL, or binary data, is not taken
-    for it."""
+    Without a mark only text with no NUL and a quarter of it plain ASCII (front matter's
+    keys and `---` lines are) counts: UTF-8 text with a stray NUL, or binary data, read so
+    is CJK-like or control characters from end to end."""
     for bom, name in _BOMS:
         if raw.startswith(bom):
             return f"{name} (byte-order mark)"
@@ -122,7 +122,7 @@ def _wide_encoding(raw: bytes) -> str | None:
         plain = sum(
             1 for char in text if char.isascii() and (char.isprintable() or char in "\t\n\r")
         )
-        if text and plain * 2 >= len(text) and "\x00" not in text:
+        if text and plain * 4 >= len(text) and "\x00" not in text:
             return f"{name}, no byte-order mark)"
     return None
 
