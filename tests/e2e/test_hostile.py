@@ -33,7 +33,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Request, Route
 
-from e2e.support import AS_OF, REPO, RunCli, serve
+from e2e.support import AS_OF, REPO, RunCli, mkdocs_build, serve
 
 FIXTURE = REPO / "tests" / "fixtures" / "kb-hostile"
 REFUSED = FIXTURE / "refused"
@@ -362,6 +362,15 @@ def test_the_fixture_is_valid_as_committed(run_cli: RunCli) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_the_strict_build_accepts_what_validate_accepts(tmp_path: Path) -> None:
+    """`validate` passes the fixture (above), so `mkdocs build --strict` must too: the build
+    may refuse nothing that validate accepts (a body's link to a page that does not exist,
+    say), or a pull request passes its check and then cannot be published."""
+    project = tmp_path / "kb"
+    shutil.copytree(FIXTURE, project, ignore=shutil.ignore_patterns("refused", "site"))
+    mkdocs_build(project, tmp_path / "site")
+
+
 def _logged(text: str, path: str) -> bool:
     """Whether a build log or a validate output names `path` (as is, or as Python's repr
     when it holds characters that cannot be printed)."""
@@ -559,10 +568,15 @@ SOURCE_SCAN = """async (markers) => {
       problems.push(`author control: ${d}`);
     if (el.localName === "a" && el.hasAttribute("href")) {
       const href = el.getAttribute("href");
-      let scheme = "invalid";
-      try { scheme = new URL(href, location.href).protocol; } catch (e) { /* stays invalid */ }
-      if (!["http:", "https:", "mailto:"].includes(scheme))
-        problems.push(`author link scheme ${scheme}: ${d}`);
+      // As front-matter links: https: or mailto:, else a link within the site (relative,
+      // not protocol-relative), as Chromium reads it.
+      let url = null;
+      try { url = new URL(href, location.href); } catch (e) { /* stays null */ }
+      const explicit = /^[a-z][a-z0-9+.-]*:/i.test(href.replace(/[\\x00-\\x20]/g, ""));
+      const ok = url && (explicit ? ["https:", "mailto:"].includes(url.protocol)
+        : url.origin === here && !/^[\\x00-\\x20]*[\\/\\\\]{2}/.test(href))
+        && !url.username && !url.password;
+      if (!ok) problems.push(`author link scheme ${url ? url.protocol : "invalid"}: ${d}`);
       if (href.startsWith("#") && href.length > 1) {
         const target = decodeURIComponent(href.slice(1));
         if (!doc.getElementById(target)) problems.push(`in-page link leads nowhere: ${d}`);
