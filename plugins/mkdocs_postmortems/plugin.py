@@ -40,6 +40,7 @@ from mkdocs_postmortems.pages.html import esc, search_view
 from mkdocs_postmortems.pages.listings import home_block, home_catalog
 from mkdocs_postmortems.pages.postmortem import SECTIONS
 from mkdocs_postmortems.pages.postmortem import page as postmortem_page
+from mkdocs_postmortems.pages.urls import edit_url
 
 log = get_plugin_logger(__name__)
 HOME_MARKER = "<!-- postmortems:home -->"
@@ -393,7 +394,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             if edit_uri.endswith(docs):
                 edit_uri = edit_uri[: -len(docs)]
         base_url = config.repo_url.rstrip("/") + "/"
-        return base_url + edit_uri.lstrip("/") + source
+        return edit_url(base_url + edit_uri.lstrip("/"), source)
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any

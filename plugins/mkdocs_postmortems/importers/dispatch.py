@@ -16,7 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, TextIO
 
-from mkdocs_postmortems import loader, secret_scan, taxonomy, writer
+from mkdocs_postmortems import loader, names, secret_scan, taxonomy, writer
 from mkdocs_postmortems.corpus import display_path, load_corpus
 from mkdocs_postmortems.diagnostics import Diagnostic, has_errors
 from mkdocs_postmortems.importers import schema_paths
@@ -225,9 +225,14 @@ def _corpus_taxonomy(
     return base, []
 
 
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+"""ASCII digits only: `\\d` would take `٢٠٢٦-٠٣-١٤` into a file name."""
+
+
 def target_path(output: Path, imported: Imported, source: str) -> Path:
     """`DIR/YYYY/YYYY-MM-DD-slug.md`, named after the day the incident started (else the
-    document's date); `DIR/undated/slug.md` when neither is known."""
+    document's date); `DIR/undated/slug.md` when neither is known. The name is always one
+    `postmortems validate` publishes: safe characters only (`names`), not a README or index."""
     stem = imported.stem
     if not stem:
         data = imported.data
@@ -236,7 +241,7 @@ def target_path(output: Path, imported: Imported, source: str) -> Path:
             (
                 value[:10]
                 for value in (started, date)
-                if isinstance(value, str) and re.match(r"\d{4}-\d{2}-\d{2}", value)
+                if isinstance(value, str) and _DAY.match(value)
             ),
             "",
         )
@@ -249,7 +254,11 @@ def target_path(output: Path, imported: Imported, source: str) -> Path:
             slug(Path(source).stem) or "postmortem",
         )
         stem = f"{day}-{words}" if day else words
-    year = stem[:4] if re.match(r"\d{4}-\d{2}-\d{2}", stem) else "undated"
+    if not names.is_safe_name(stem) or stem.startswith((".", "_")):  # a format's own stem
+        stem = slug(stem) or "postmortem"
+    if stem.lower() in ("index", "readme"):  # a folder's page: discovery passes it by
+        stem += "-postmortem"
+    year = stem[:4] if _DAY.match(stem) else "undated"
     return output / year / f"{stem}.md"
 
 

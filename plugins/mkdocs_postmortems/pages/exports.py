@@ -106,10 +106,14 @@ def to_csv(records: list[dict[str, Any]]) -> str:
     columns = _columns()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    # With "\n" as line end, the csv module leaves a bare "\r" in a cell unquoted, and a
+    # reader takes it for a new row; a row holding one has every cell quoted.
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(columns)
     for data in records:
         flat: dict[str, Any] = {}
         for key, value in data.items():
             _flat(key, value, flat)
-        writer.writerow([_cell(flat.get(column)) for column in columns])
+        cells = [_cell(flat.get(column)) for column in columns]
+        (quoted if "\r" in "".join(cells) else writer).writerow(cells)
     return buffer.getvalue()

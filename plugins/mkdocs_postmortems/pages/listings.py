@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from typing import Any
-from urllib.parse import quote
 
 from mkdocs_postmortems import metrics
 from mkdocs_postmortems.pages import urls
@@ -179,7 +178,7 @@ def term_page(catalog: Catalog, kind: str, key: str) -> Page:
         f"{back}.</p>\n" + summary_list(catalog, here, items[:LIST_LIMIT])
     )
     if len(items) > LIST_LIMIT:
-        table_href = catalog.links.rel(here, urls.BROWSE) + f"?{kind}={quote(key)}"
+        table_href = urls.with_query(catalog.links.rel(here, urls.BROWSE), {kind: key})
         html += (
             f'\n<p class="pm-muted">The latest {LIST_LIMIT} of {len(items):,}; '
             f"{link(table_href, 'the table of all postmortems')} shows every one.</p>"
