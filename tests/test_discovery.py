@@ -22,7 +22,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mkdocs_postmortems import discovery, taxonomy
+from mkdocs_postmortems import discovery, reading, taxonomy
 from mkdocs_postmortems.corpus import discover, load_corpus
 from mkdocs_postmortems.pages import urls
 from mkdocs_postmortems.taxonomy import TaxonomyError
@@ -483,6 +483,25 @@ def test_corpus_drops_the_second_of_two_pages(tmp_path: Path) -> None:
     [problem] = corpus.diagnostics
     assert problem.path.endswith("2026/same.md")
     assert "2025/same.md" in problem.message
+
+
+def test_reading_checks_what_it_opened(tmp_path: Path) -> None:
+    """Whatever is put in a found file's place between the walk and the read is refused."""
+    first = write(tmp_path / "a.md", "a")
+    found = reading.identity(first.stat())
+    assert reading.read_regular(first, 10, found) == b"a"
+    os.replace(write(tmp_path / "b.md", "b"), first)  # another file under the same name
+    with pytest.raises(reading.Unreadable, match="got another one in its place"):
+        reading.read_regular(tmp_path / "a.md", 10, found)
+    (tmp_path / "link.md").symlink_to("a.md")
+    with pytest.raises(reading.Unreadable, match="got a symbolic link"):
+        reading.read_regular(tmp_path / "link.md", 10)
+    os.mkfifo(tmp_path / "pipe.md")  # opened without blocking, and refused
+    with pytest.raises(reading.Unreadable, match="got a FIFO"):
+        reading.read_regular(tmp_path / "pipe.md", 10)
+    write(tmp_path / "long.md", "x" * 11)
+    with pytest.raises(reading.Unreadable, match="at most 0 KiB"):
+        reading.read_regular(tmp_path / "long.md", 10)
 
 
 KEYS = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_-]{0,6}", fullmatch=True) | st.sampled_from(

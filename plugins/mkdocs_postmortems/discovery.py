@@ -104,9 +104,9 @@ class _Walker:
         self.walk = Walk()
         self.seen: set[Identity] = set()
 
-    def problem(self, relative: str, message: str, level: str = "error") -> None:
+    def problem(self, relative: str, message: str) -> None:
         where = _join(self.display, printable(relative))
-        self.walk.problems.append(Diagnostic(where, 1, 1, "", message, level))  # type: ignore[arg-type]
+        self.walk.problems.append(Diagnostic(where, 1, 1, "", message))
 
     def run(self) -> Walk:
         """Depth first, names in order (the order of sorted paths), without recursion: the
@@ -174,7 +174,11 @@ class _Walker:
         except Unfollowable as error:
             self.problem(relative, error.message)
             return
-        target = os.stat(real)  # a path without links: this is its lstat
+        try:
+            target = os.stat(real)  # a path without links: this is its lstat
+        except OSError as error:
+            self.problem(relative, f"cannot follow this link: {error.strerror}")
+            return
         if stat.S_ISDIR(target.st_mode) or not is_candidate(name):
             return  # its files are found under their real names
         if not stat.S_ISREG(target.st_mode):
@@ -285,8 +289,7 @@ def named(path: Path) -> tuple[Walk, Path | None]:
     """
     shown = display_path(path)
     if not os.path.lexists(path):
-        missing = "expected a file or folder, found nothing at this path"
-        return Walk(problems=[Diagnostic(shown, 1, 1, "", missing)]), None
+        return _problem(shown, "expected a file or folder, found nothing at this path"), None
     absolute = Path(os.path.abspath(path))
     if os.path.isdir(absolute) and not os.path.islink(absolute):
         return _folder(path, shown), None
@@ -296,20 +299,27 @@ def named(path: Path) -> tuple[Walk, Path | None]:
     try:
         real = resolve(str(absolute), root)
     except Unfollowable as error:
-        return Walk(problems=[Diagnostic(shown, 1, 1, "", error.message)]), folder
+        return _problem(shown, error.message), folder
     relative = Path(os.path.relpath(real, root)).as_posix()
     if relative != ".":
         shown = _join(display_path(base), printable(relative))
-    status = os.stat(real)  # a path without links: this is its lstat
+    try:
+        status = os.stat(real)  # a path without links: this is its lstat
+    except OSError as error:
+        return _problem(shown, f"cannot read: {error.strerror}"), folder
     if stat.S_ISDIR(status.st_mode):
         return _folder(Path(real), shown), None
     if not stat.S_ISREG(status.st_mode):
-        message = f"expected a regular file or a folder, got {kind(status.st_mode)}"
-        return Walk(problems=[Diagnostic(shown, 1, 1, "", message)]), folder
+        got = kind(status.st_mode)
+        return _problem(shown, f"expected a regular file or a folder, got {got}"), folder
     found = checked_file(Path(real), shown, relative, status)
     if isinstance(found, Found):
         return Walk(files=[found]), folder
     return Walk(problems=[found]), folder
+
+
+def _problem(shown: str, message: str) -> Walk:
+    return Walk(problems=[Diagnostic(shown, 1, 1, "", message)])
 
 
 def _folder(folder: Path, shown: str) -> Walk:
