@@ -426,6 +426,16 @@ def _places(findings: Iterable[Finding]) -> dict[str, list[tuple[int, int]]]:
     return places
 
 
+def screen_source(path: str, raw: bytes) -> Screened:
+    """`screen` for a file that may have YAML front matter (an importer's source): its
+    values are read as YAML reads them when they can be."""
+    try:
+        document: loader.Document | None = loader.parse(path, raw)
+    except loader.LoadError:
+        document = None
+    return screen(path, raw, (), document)
+
+
 def redactor_for(text: str) -> Redactor:
     """A redactor for messages about any text (an importer's source, a taxonomy)."""
     return Redactor(finding.secret for finding in scan(text))

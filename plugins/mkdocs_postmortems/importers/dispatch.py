@@ -152,7 +152,11 @@ def convert(
         return outcome
     try:
         text = loader.decode(outcome.source, raw)
-        outcome.redactor = secret_scan.redactor_for(text)
+        screened = secret_scan.screen_source(outcome.source, raw)
+        outcome.redactor = screened.redactor
+        if screened.leaks:  # not made into a postmortem, where a slug could hide it
+            outcome.errors.extend(screened.leaks)
+            return outcome
         outcome.format = next((f for f in available if f.detect(text)), None)
         if outcome.format is None:
             outcome.errors.append(_unknown_format(outcome.source, text, available))
@@ -266,6 +270,8 @@ def write(outcome: Outcome, output: Path) -> None:
     """Write the file; never over an existing one."""
     imported = outcome.imported
     assert imported is not None
+    if imported.stem and outcome.redactor.hides(imported.stem):
+        imported.stem = None  # made of a credential (in the title, say): named otherwise
     target = target_path(output, imported, outcome.source)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
