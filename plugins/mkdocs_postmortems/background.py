@@ -5,14 +5,15 @@ be read and validated on a spare core while this process reads the other half; a
 matplotlib can draw the analytics and report charts while MkDocs renders thousands of
 pages, which only link to them. With a single core, all of it is done in this process.
 
-Workers are plain child interpreters running this module (`python -m`), given a function
-and its argument as a pickle on stdin: unlike multiprocessing's spawn, they never re-import
-the script that started the build, which need not guard itself with `if __name__ == "__main__"`.
+Workers are plain child interpreters running this module's `_work`, given a function and
+its argument as a pickle on stdin: unlike multiprocessing's spawn, they never re-import the
+script that started the build, which need not guard itself with `if __name__ == "__main__"`.
 
-No worker outlives the build that started it. A worker's stdin stays open after its job
-until the worker is done: the end of it means the parent is gone (killed, interrupted, or
-crashed), and the worker exits at once. A build that fails while its process lives on
-(`mkdocs serve`) ends its workers with `stop_all`.
+No worker outlives the build that started it, however the build ends. On Linux the kernel
+kills a worker when its parent dies (`PR_SET_PDEATHSIG`, set before anything else); and
+everywhere a worker's stdin stays open until the worker is done, so that its end means the
+parent is gone and the worker exits. A build that fails or is interrupted while its process
+lives on (`mkdocs serve`, or on its way out) ends its workers with `stop_all`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Any, TypeVar
 from mkdocs_postmortems import charts
 
 MAX_WORKERS = 4
+_PR_SET_PDEATHSIG = 1
 
 _A = TypeVar("_A")
 _R = TypeVar("_R")
@@ -86,19 +88,37 @@ def draw_charts(jobs: Sequence[charts.Job]) -> Callable[[], dict[str, bytes]]:
     return wait
 
 
+_BOOT = f"""\
+import ctypes, os, signal, sys
+if sys.platform.startswith("linux"):  # killed by the kernel when the parent goes
+    ctypes.CDLL(None).prctl({_PR_SET_PDEATHSIG}, signal.SIGKILL)
+if os.getppid() != int(sys.argv[1]):  # gone already
+    os._exit(1)
+from {__name__} import _work
+_work()
+"""
+"""A worker's first lines, run before the package (and pydantic with it) is imported, so
+that a worker whose parent dies while it starts does not start at all."""
+
 _live: set[subprocess.Popen[bytes]] = set()
 """Workers still running, for `stop_all`."""
 _live_lock = threading.Lock()
+
+
+def running() -> int:
+    """How many workers are running now."""
+    with _live_lock:
+        return len(_live)
 
 
 def stop_all() -> int:
     """End every worker still running (a build failed or was interrupted); their waits
     raise `WorkerError`. Returns how many were ended."""
     with _live_lock:
-        running = list(_live)
-    for child in running:
+        children = list(_live)
+    for child in children:
         child.kill()
-    return len(running)
+    return len(children)
 
 
 def _run_worker(payload: bytes, outcome: list[tuple[int, bytes, bytes]]) -> None:
@@ -107,7 +127,7 @@ def _run_worker(payload: bytes, outcome: list[tuple[int, bytes, bytes]]) -> None
     file, so that reading its output alone cannot block it."""
     with tempfile.TemporaryFile() as errors:
         child = subprocess.Popen(
-            [sys.executable, "-m", __name__],
+            [sys.executable, "-c", _BOOT, str(os.getpid())],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=errors,
@@ -151,7 +171,3 @@ def _work() -> None:
     result = function(argument)
     sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     sys.stdout.buffer.flush()
-
-
-if __name__ == "__main__":
-    _work()

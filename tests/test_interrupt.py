@@ -1,0 +1,176 @@
+"""An interrupted or failed build leaves no worker process behind.
+
+A knowledge base large enough to be read in workers (`corpus.PARALLEL_FROM`) is built for
+real, and the build is interrupted (SIGINT, SIGTERM) when its first, second and third
+worker appear: a share of the corpus, the analytics part, the charts. Every process the
+build started carries a mark in its environment, which `/proc` shows, so a worker that
+outlives its parent is found even after it has been handed to init.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from mkdocs_postmortems import background, corpus
+
+REPO = Path(__file__).resolve().parents[1]
+MARK = "POSTMORTEMS_TEST_MARK"
+WORKER = "mkdocs_postmortems.background"
+
+pytestmark = [
+    pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc"),
+    pytest.mark.skipif(background.workers() < 1, reason="one core: builds start no workers"),
+]
+
+
+def _synth() -> object:
+    spec = importlib.util.spec_from_file_location(
+        "synth_corpus", REPO / "scripts" / "synth_corpus.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["synth_corpus"] = module  # dataclasses look their module up while it executes
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def big_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = tmp_path_factory.mktemp("big")
+    _synth().generate(corpus.PARALLEL_FROM + 100, project / "postmortems", seed=11)  # type: ignore[attr-defined]
+    (project / "docs").mkdir()
+    (project / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    (project / "mkdocs.yml").write_text(
+        "site_name: Big\ntheme:\n  name: material\n  font: false\n"
+        "plugins:\n  - search\n  - postmortems\n",
+        encoding="utf-8",
+    )
+    return project
+
+
+def _marked(mark: str) -> dict[int, str]:
+    """The processes whose environment carries `mark`, with their command lines."""
+    needle = f"{MARK}={mark}".encode()
+    found: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if needle in (entry / "environ").read_bytes().split(b"\0"):
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+                found[int(entry.name)] = command.decode(errors="replace")
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return found
+
+
+def _survivors(mark: str, seconds: float) -> dict[int, str]:
+    """The marked processes still there after `seconds` (sooner if none are)."""
+    deadline = time.monotonic() + seconds
+    while (left := _marked(mark)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
+
+
+def _environment(mark: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        MARK: mark,
+        "NO_MKDOCS_2_WARNING": "1",
+        "POSTMORTEMS_AS_OF": "2026-11-01",
+    }
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("nth", [1, 2, 3], ids=["corpus", "analytics", "charts"])
+def test_an_interrupted_build_leaves_no_worker(
+    big_project: Path, tmp_path: Path, signum: int, nth: int
+) -> None:
+    mark = uuid.uuid4().hex
+    build = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(tmp_path / "site")],
+        cwd=big_project,
+        env=_environment(mark),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    seen: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        while len(seen) < nth:
+            assert build.poll() is None, f"the build ended before worker {nth} started"
+            assert time.monotonic() < deadline, "no worker started"
+            seen.update(pid for pid, command in _marked(mark).items() if WORKER in command)
+            time.sleep(0.01)
+        build.send_signal(signum)
+        _, errors = build.communicate(timeout=60)
+    finally:
+        if build.poll() is None:
+            build.kill()
+            build.wait()
+    assert build.returncode != 0, "interrupted, the build must not succeed"
+    assert "Traceback" not in errors
+    assert _survivors(mark, seconds=0.5) == {}
+
+
+def test_a_build_failing_in_a_later_event_ends_its_workers(big_project: Path) -> None:
+    """In this process, which goes on (as `mkdocs serve` does): another plugin's event
+    raises while the analytics worker runs, and the build's workers end with it."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    hook = big_project / "fail.py"
+    hook.write_text(
+        "import time\n\nfrom mkdocs_postmortems import background\n\n\n"
+        "def on_files(files, config):\n"
+        "    deadline = time.monotonic() + 20\n"
+        "    while not background.running() and time.monotonic() < deadline:\n"
+        "        time.sleep(0.01)\n"
+        "    raise RuntimeError(f'failed with {background.running()} workers running')\n",
+        encoding="utf-8",
+    )
+    config_file = big_project / "failing.yml"
+    config_file.write_text(
+        (big_project / "mkdocs.yml").read_text(encoding="utf-8") + "hooks:\n  - fail.py\n",
+        encoding="utf-8",
+    )
+    config = load_config(config_file=str(config_file), site_dir=str(big_project / "site"))
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        with pytest.raises(RuntimeError, match="failed with") as failure:
+            build(config)
+        assert "failed with 0 " not in str(failure.value), "no worker ran when it failed"
+        deadline = time.monotonic() + 2
+        while _children() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _children() == []  # ended by on_build_error: this process goes on
+    finally:
+        config.plugins.on_shutdown()
+
+
+def _children() -> list[int]:
+    """This process's worker children still running."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        state = stat.rsplit(")", 1)[1].split()[0]
+        if parent == os.getpid() and WORKER in command and state != "Z":
+            found.append(int(entry.name))
+    return found
