@@ -9,6 +9,7 @@ extra error slips in, and each message must contain the fragment given.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -516,26 +517,32 @@ CLI_FIXTURES = [
 ]
 
 
-def test_cli_text_output(run_cli: RunCli) -> None:
+def test_cli_text_output(run_cli: RunCli, tmp_path: Path) -> None:
     folder = "tests/fixtures/invalid"
+    # Copies, at the same paths: a file named is checked against the rest of its knowledge
+    # base, and tests/fixtures (it holds a taxonomy.yml) is one whose files share ids.
+    for path in [*(f"{folder}/{name}" for name in CLI_FIXTURES), "tests/fixtures/taxonomy.yml"]:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(REPO / path, tmp_path / path)
     result = run_cli(
         "validate",
         *(f"{folder}/{name}" for name in CLI_FIXTURES),
         "--taxonomy",
         "tests/fixtures/taxonomy.yml",
+        cwd=tmp_path,
     )
     assert result.returncode == 1
-    # The fixtures share the id PM-2026-001, so each parsed file after the first also gets
-    # a duplicate-id error naming the first.
-    first = f"already used by {folder}/schema-severity-case.md"
+    # The fixtures share the id PM-2026-001, so each parsed file after the first in path
+    # order (as a build over the folder meets them) gets a duplicate-id error naming it.
+    first = f"already used by {folder}/schema-action-item-open-no-owner-due.md"
     expected = [
+        f"{folder}/schema-severity-case.md:2:5: id: "
+        f"expected a unique id, got 'PM-2026-001', {first}",
         f"{folder}/schema-severity-case.md:4:11: severity: "
         "expected one of P0, P1, P2, P3; got 'p1' (did you mean 'P1'?)",
         f"{folder}/schema-unknown-field.md:2:5: id: "
         f"expected a unique id, got 'PM-2026-001', {first}",
         f"{folder}/schema-unknown-field.md:10:1: summry: unknown field (did you mean 'summary'?)",
-        f"{folder}/schema-action-item-open-no-owner-due.md:2:5: id: "
-        f"expected a unique id, got 'PM-2026-001', {first}",
         f"{folder}/schema-action-item-open-no-owner-due.md:17:5: action_items[0].due: "
         "missing required field (required while the action item is open)",
         f"{folder}/schema-action-item-open-no-owner-due.md:17:5: action_items[0].owner: "
