@@ -105,7 +105,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         root = self._root(config)
         folder = Path(os.path.normpath(root / self.config.dir))
         taxonomy = self._taxonomy(root, folder)
-        self.loading = (start_loading([folder], taxonomy, parallel=True), taxonomy)
+        loading = start_loading([folder], taxonomy, parallel=True, as_of=self.as_of)
+        self.loading = (loading, taxonomy)
         return config
 
     def _taxonomy(self, root: Path, folder: Path) -> taxonomy_module.Taxonomy:
@@ -128,7 +129,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         )
         if self.loading is None:  # on_config comes first in a build; a direct caller may skip it
             taxonomy = self._taxonomy(root, folder)
-            self.loading = (start_loading([folder], taxonomy), taxonomy)
+            self.loading = (start_loading([folder], taxonomy, as_of=self.as_of), taxonomy)
         loading, taxonomy = self.loading
         self.loading = None
         corpus = loading.finish()

@@ -6,26 +6,37 @@ file in one run rather than one per push.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pydantic import ValidationError
 
+from mkdocs_postmortems import bounds, metrics
 from mkdocs_postmortems.diagnostics import Diagnostic, has_errors
 from mkdocs_postmortems.loader import Document
 from mkdocs_postmortems.messages import field_name, from_validation_error, suggest
 from mkdocs_postmortems.schema import (
     ACTIVE_ACTION_STATUSES,
+    FINAL_STATUSES,
     TIMESTAMP_ORDER,
     Postmortem,
     got,
+    parse_date,
     parse_timestamp,
+    unique_lists,
 )
 from mkdocs_postmortems.strict_yaml import Path
 from mkdocs_postmortems.taxonomy import Taxonomy
 
 
-def validate(document: Document, taxonomy: Taxonomy) -> tuple[Postmortem | None, list[Diagnostic]]:
-    """Document -> the validated model (None when invalid) and every diagnostic."""
+def validate(
+    document: Document, taxonomy: Taxonomy, as_of: dt.date | None = None
+) -> tuple[Postmortem | None, list[Diagnostic]]:
+    """Document -> the validated model (None when invalid) and every diagnostic.
+
+    `as_of` is the day nothing may yet have happened after (an action item closed later is
+    a typo); by default `metrics.as_of_date`'s: POSTMORTEMS_AS_OF, else today.
+    """
     data = document.data
     diagnostics: list[Diagnostic] = list(document.problems)
     model: Postmortem | None = None
@@ -40,14 +51,15 @@ def validate(document: Document, taxonomy: Taxonomy) -> tuple[Postmortem | None,
     checks.vocabularies(taxonomy)
     checks.time_order()
     checks.no_repeats()
-    checks.closing_dates()
+    checks.closing_dates(as_of if as_of is not None else metrics.as_of_date(None))
     diagnostics = _placeholders_first(document, diagnostics)
     if has_errors(diagnostics):
         model = None
     return model, _one_per_place(diagnostics)
 
 
-PLACEHOLDER = "TODO"
+PLACEHOLDER = bounds.PLACEHOLDER
+_UNIQUE = unique_lists(Postmortem)
 
 
 def placeholders(data: dict[str, Any]) -> list[Path]:
@@ -118,7 +130,7 @@ class _Checks:
             self._require((name,), "")
         # Without a valid status, whether the draft exemptions apply is unknown: the
         # status error alone is reported.
-        if status in ("in-review", "published"):
+        if isinstance(status, str) and status in FINAL_STATUSES:
             for name in rules.unless_draft:
                 self._require((name,), " (required unless status is draft)")
         items = self.data.get("action_items")
@@ -183,7 +195,7 @@ class _Checks:
 
     def no_repeats(self) -> None:
         """A value listed twice would be counted twice by analytics."""
-        for name in ("authors", "services", "teams", "tags", "contributing_factors"):
+        for name in _UNIQUE:
             values = self.data.get(name)
             if not isinstance(values, list):
                 continue
@@ -196,21 +208,54 @@ class _Checks:
                         )
                     seen.add(value)
 
-    def closing_dates(self) -> None:
-        """An open item with a closing date would count as both open and closed."""
+    def closing_dates(self, as_of: dt.date) -> None:
+        """An item is closed after the incident started and by the as-of day: an open item
+        with a closing date would count as both open and closed, and one closed before the
+        incident or in the future is a typo that reports would count as fact."""
         items = self.data.get("action_items")
         if not isinstance(items, list):
             return
+        started = self._start_day()
         for index, item in enumerate(items):
             if not isinstance(item, dict) or item.get("closed_on") is None:
                 continue
+            path = ("action_items", index, "closed_on")
             status = item.get("status")
             if isinstance(status, str) and status in ACTIVE_ACTION_STATUSES:
                 self.error(
-                    ("action_items", index, "closed_on"),
+                    path,
                     f"expected no closing date while the action item is {status} (set status "
                     f"to done or wont-do), got {got(item['closed_on'])}",
                 )
+                continue
+            try:
+                closed = parse_date(item["closed_on"])
+            except ValueError:
+                continue  # the schema names it
+            if started is not None and closed < started:
+                self.error(
+                    path,
+                    f"expected a day on or after the incident started ({started.isoformat()}, "
+                    f"the day of started_at), got {closed.isoformat()}",
+                )
+            elif closed > as_of:
+                self.error(
+                    path,
+                    f"expected a day on or before the as-of day ({as_of.isoformat()}; set by "
+                    f"--as-of or POSTMORTEMS_AS_OF, else today), got {closed.isoformat()}",
+                )
+
+    def _start_day(self) -> dt.date | None:
+        """The first day the incident touched: of started_at as written or in UTC, the
+        earlier (an item may be closed on the same day in either)."""
+        value = self.data.get("started_at")
+        try:
+            moment = parse_timestamp(value) if value is not None else None
+        except ValueError:
+            return None
+        if moment is None:
+            return None
+        return min(moment.date(), moment.astimezone(dt.UTC).date())
 
     def time_order(self) -> None:
         previous: tuple[str, Any] | None = None
