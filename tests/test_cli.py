@@ -321,9 +321,11 @@ def test_schema_is_json_schema(run_cli: RunCli) -> None:
         "started_at",
         "detected_at",
     ]
-    assert schema["else"] == {"required": ["resolved_at", "contributing_factors"]}
+    unless_draft = schema["allOf"][1]
+    assert unless_draft["if"]["properties"]["status"] == {"enum": ["in-review", "published"]}
+    assert unless_draft["then"]["required"] == ["resolved_at", "contributing_factors"]
     assert {"ActionItem", "Hotfix", "Impact", "TimelineEntry"} <= set(schema["$defs"])
-    assert schema["$defs"]["ActionItem"]["then"] == {"required": ["owner", "due"]}
+    assert schema["$defs"]["ActionItem"]["allOf"][0]["then"]["required"] == ["owner", "due"]
     assert {"id", "hotfix", "links", "action_items"} <= set(schema["properties"])
 
 
@@ -331,7 +333,7 @@ def test_schema_narrowed_to_a_taxonomy(run_cli: RunCli) -> None:
     result = run_cli("schema", "--taxonomy", "tests/fixtures/taxonomy.yml")
     assert result.returncode == 0
     properties = json.loads(result.stdout)["properties"]
-    assert properties["severity"]["enum"] == ["P0", "P1", "P2", "P3"]
+    assert properties["severity"]["anyOf"][0]["enum"] == ["P0", "P1", "P2", "P3"]
     assert properties["services"]["items"]["enum"] == [
         "checkout",
         "payments-api",

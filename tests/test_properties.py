@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mkdocs_postmortems import loader, strict_yaml, writer
+from mkdocs_postmortems import bounds, loader, strict_yaml, writer
 from mkdocs_postmortems.diagnostics import Diagnostic
 from mkdocs_postmortems.schema import Postmortem
 from mkdocs_postmortems.taxonomy import DEFAULT
@@ -103,7 +104,10 @@ one_line = st.text(
     min_size=1,
     max_size=30,
 ).filter(lambda s: s.strip() == s and s not in ("", "TODO"))
-slugs = st.from_regex(r"[a-z0-9][a-z0-9-]{0,10}", fullmatch=True)
+slugs = st.from_regex(r"[a-z0-9][a-z0-9-]{0,10}", fullmatch=True).filter(
+    lambda s: not re.fullmatch(bounds.YAML_TYPED_SLUG, s)  # `true`, `1e5`: not slugs
+)
+words = one_line.filter(lambda s: not re.fullmatch(bounds.NUMBER_LIKE, s))  # not `1_000`
 offsets = st.sampled_from(
     [dt.UTC, dt.timezone(dt.timedelta(hours=9)), dt.timezone(dt.timedelta(hours=-5, minutes=-30))]
 )
@@ -132,8 +136,8 @@ def postmortems(draw: st.DrawFn) -> dict[str, Any]:
         "resolved_at": when[2].isoformat(),
         "contributing_factors": draw(st.lists(slugs, min_size=1, max_size=3, unique=True)),
         "impact": {
-            "users_affected": draw(st.integers(0, 10**9) | one_line),
-            "revenue_usd": draw(st.floats(0, 1e9, allow_nan=False, allow_infinity=False)),
+            "users_affected": draw(st.integers(0, 10**9) | words),
+            "revenue_usd": draw(st.integers(0, 10**11).map(lambda cents: cents / 100)),
             "data_loss": draw(st.booleans()),
         },
         "action_items": [

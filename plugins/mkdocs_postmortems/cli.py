@@ -53,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         help="output format; github prints pull-request annotations",
     )
+    validate.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="the day no action item may be closed after (default: POSTMORTEMS_AS_OF, else "
+        "the day of SOURCE_DATE_EPOCH, else today in UTC)",
+    )
 
     schema = commands.add_parser(
         "schema",
@@ -185,9 +191,15 @@ def _load_taxonomy(explicit: Path | None, paths: list[Path]) -> Taxonomy:
 
 def _validate(args: argparse.Namespace) -> int:
     from mkdocs_postmortems import diagnostics as diag
+    from mkdocs_postmortems import metrics
     from mkdocs_postmortems.corpus import load_corpus
     from mkdocs_postmortems.taxonomy import FILENAME, TaxonomyError
 
+    try:
+        as_of = metrics.as_of_date(args.as_of, option="--as-of")
+    except metrics.AsOfError as error:
+        print(f"postmortems validate: {error}", file=sys.stderr)
+        return EXIT_INVALID
     paths: list[Path] = args.paths or [Path("postmortems")]
     # A taxonomy named as a path (a pre-commit hook passes every changed file) stands for
     # every postmortem it governs: a changed vocabulary can invalidate any of them.
@@ -202,7 +214,7 @@ def _validate(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     # Files named are checked against the rest of their folder too (duplicate ids and
     # pages), as the build would check them; only their own problems are reported.
-    corpus = load_corpus(paths, taxonomy, context=True)
+    corpus = load_corpus(paths, taxonomy, context=True, as_of=as_of)
     sys.stdout.write(formatter(corpus.diagnostics))
     errors = sum(1 for d in corpus.diagnostics if d.level == "error")
     if args.format == "text":
@@ -297,7 +309,7 @@ def _stats(args: argparse.Namespace) -> int:
     except TaxonomyError as error:
         sys.stderr.write(diag.format_text(error.diagnostics))
         return EXIT_INVALID
-    corpus = load_corpus([args.dir], taxonomy)
+    corpus = load_corpus([args.dir], taxonomy, as_of=as_of)
     sys.stderr.write(diag.format_text(corpus.diagnostics))
     figures = stats.stats(frames.build(corpus.entries, taxonomy, as_of))
     sys.stdout.write(stats.to_json(figures) if args.json else text.summary(figures))

@@ -6,6 +6,7 @@ diagnostics and the same data.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import os
 from collections.abc import Callable, Iterable
@@ -16,6 +17,7 @@ from mkdocs_postmortems import (
     background,
     discovery,
     loader,
+    metrics,
     reading,
     secret_scan,
     uniqueness,
@@ -114,6 +116,7 @@ def load_file(
     taxonomy: Taxonomy,
     display: str | None = None,
     expected: Identity | None = None,
+    as_of: dt.date | None = None,
 ) -> Loaded:
     name = display or display_path(path)
     try:  # a regular file only, never through a link, never past the size limit
@@ -126,7 +129,7 @@ def load_file(
         document = loader.parse(name, raw)
     except loader.LoadError as error:
         return Loaded(None, secret_scan.screen(name, raw, [error.diagnostic]).diagnostics)
-    model, found = validate(document, taxonomy)
+    model, found = validate(document, taxonomy, as_of)
     screened = secret_scan.screen(name, raw, found, document)
     diagnostics = screened.diagnostics
     if screened.leaks:  # a file with a credential in it is never published
@@ -160,6 +163,7 @@ def load_corpus(
     *,
     parallel: bool = False,
     context: bool = False,
+    as_of: dt.date | None = None,
 ) -> Corpus:
     """Read and validate every postmortem under `paths`, then the checks across files.
 
@@ -167,20 +171,20 @@ def load_corpus(
     the result is the same. The cyclic garbage collector is paused meanwhile: reading
     allocates many small acyclic objects, and its repeated scans of the growing corpus
     cost a third of the time. With `context`, files named are also checked against the
-    rest of their knowledge base (`discover`).
+    rest of their knowledge base (`discover`). `as_of` is the validator's (`validate`).
     """
     return start_loading(
-        paths, taxonomy, parallel=parallel, own_weight=OWN_WEIGHT, context=context
+        paths, taxonomy, parallel=parallel, own_weight=OWN_WEIGHT, context=context, as_of=as_of
     ).finish()
 
 
-def load_files(job: tuple[list[Found], Taxonomy]) -> list[Loaded]:
+def load_files(job: tuple[list[Found], Taxonomy, dt.date]) -> list[Loaded]:
     """Read files found (what a worker is given)."""
-    files, taxonomy = job
+    files, taxonomy, as_of = job
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return [load_file(f.path, taxonomy, f.display, f.identity) for f in files]
+        return [load_file(f.path, taxonomy, f.display, f.identity, as_of) for f in files]
     finally:
         if was_enabled:
             gc.enable()
@@ -196,8 +200,10 @@ class Loading:
         taxonomy: Taxonomy,
         count: int,
         own_weight: float,
+        as_of: dt.date | None = None,
     ) -> None:
         named = found.files
+        self.as_of = as_of if as_of is not None else metrics.as_of_date(None)
         self.named = named
         self.context = found.context
         self.taxonomy = taxonomy
@@ -211,7 +217,9 @@ class Loading:
             self.own = round(len(named) * own_weight / (own_weight + count))
             size = -(-(len(named) - self.own) // count)
             self.shares = [named[at : at + size] for at in range(self.own, len(named), size)]
-            self.waits = [background.start(load_files, (share, taxonomy)) for share in self.shares]
+            self.waits = [
+                background.start(load_files, (share, taxonomy, self.as_of)) for share in self.shares
+            ]
 
     def finish(self) -> Corpus:
         was_enabled = gc.isenabled()
@@ -223,12 +231,12 @@ class Loading:
                 gc.enable()
 
     def _loaded(self) -> list[Loaded]:
-        loaded = load_files((self.named[: self.own], self.taxonomy))
+        loaded = load_files((self.named[: self.own], self.taxonomy, self.as_of))
         for share, wait in zip(self.shares, self.waits, strict=True):
             try:
                 loaded.extend(wait())
             except background.WorkerError:  # a worker that died (memory, say): read it here
-                loaded.extend(load_files((share, self.taxonomy)))
+                loaded.extend(load_files((share, self.taxonomy, self.as_of)))
         return loaded
 
     def _corpus(self, all_loaded: list[Loaded]) -> Corpus:
@@ -299,9 +307,10 @@ def start_loading(
     parallel: bool = False,
     own_weight: float = EARLY_OWN_WEIGHT,
     context: bool = False,
+    as_of: dt.date | None = None,
 ) -> Loading:
     """Find the files and, with `parallel` and enough of them, start the workers' shares;
     `Loading.finish` gives the corpus `load_corpus` gives."""
     found = discover(paths, context=context)
     count = background.workers() if parallel and len(found.files) >= PARALLEL_FROM else 0
-    return Loading(found, taxonomy, count, own_weight)
+    return Loading(found, taxonomy, count, own_weight, as_of)

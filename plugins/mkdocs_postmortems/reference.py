@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from mkdocs_postmortems import schema
+from mkdocs_postmortems import bounds, schema
 from mkdocs_postmortems.taxonomy import DEFAULT, Taxonomy
 
 _TYPE_NAMES: dict[Any, str] = {
@@ -36,11 +36,14 @@ DESCRIPTIONS: dict[str, str] = {
     "resolved_at": "When fully resolved. Time to resolve = resolved_at - started_at.",
     "impact": "Users affected, revenue, data and reputation impact.",
     "impact.users_affected": "A count, or text such as `about 4% of EU users`.",
+    "impact.revenue_usd": "US dollars, e.g. `18500` or `18500.50`.",
     "trigger": "The immediate cause.",
     "contributing_factors": "Keys of the taxonomy's contributing factors.",
     "gaps": "Why it was not caught earlier.",
     "timeline": "What happened when; `who` is optional.",
     "action_items": "Follow-ups. Open or in-progress items need an owner and a due date.",
+    "action_items[].closed_on": "When it was done or dropped: not while open, not before the "
+    "incident started, not after the as-of day.",
     "action_items[].horizon": "The hotfix template's prevention horizon.",
     "hotfix": "For hotfix postmortems: the release that fixed it and how it was shipped.",
     "hotfix.testing": "Which testing the hotfix had.",
@@ -157,4 +160,56 @@ def markdown(taxonomy: Taxonomy = DEFAULT) -> str:
         "| field | type | required | example | notes |",
         "| --- | --- | --- | --- | --- |",
     ]
-    return "\n".join([*header, *_rows(schema.Postmortem, "", taxonomy)]) + "\n"
+    return "\n".join([*header, *_rows(schema.Postmortem, "", taxonomy), *_bounds()]) + "\n"
+
+
+def _bounds() -> list[str]:
+    """The bounds of each kind of value (`bounds`), and what only the validator checks."""
+    return [
+        "",
+        "## Bounds",
+        "",
+        "The validator and the JSON Schema hold every value to the same bounds. The JSON Schema",
+        "reads front matter as YAML 1.2 does (`1200` is a number, `true` a boolean, `1_000` and",
+        '`yes` are text); the validator cannot see quotes, so `"1200"` and `"true"` count as',
+        "the number and the boolean there too.",
+        "",
+        "- *text*: not blank, no control characters or bidi overrides, not just `TODO`; a",
+        "  *one-line* text has no line break once trimmed. A number or `true` is taken as text.",
+        f"- *timestamp*: a real date and time from year {bounds.EARLIEST_YEAR} to"
+        f" {bounds.LATEST_YEAR},",
+        "  both as written and in UTC (`1000-01-01T00:30:00+01:00` is still year 999 in UTC).",
+        f"- *date*: a real day, YYYY-MM-DD, from year {bounds.EARLIEST_YEAR} on.",
+        "- *amount* (`revenue_usd`): digits with cents at most (`18500.50`), from 0 to below"
+        f" {bounds.MAX_AMOUNT:,};",
+        "  no sign, separator or exponent (`-0`, `+5`, `1_000`, `1,000`, `1e3` are refused).",
+        f"- *count* (`users_affected`): digits (`1200`, `1,200`), from 0 to below"
+        f" {bounds.MAX_COUNT:,};",
+        "  text that looks like another number (`1_000`, `-0`, `1.5`, `true`) is refused, any",
+        "  other text is a description.",
+        "- *true/false*: `true`, `True`, `TRUE`, `false`, `False`, `FALSE` (not `yes` or `on`).",
+        "- *slug*: besides its letters, not a word YAML reads as a boolean or a number other",
+        "  than digits (`true`, `1e5`, `0x1f`).",
+        "- *link*: `https://` and an ASCII host name (`xn--` form) or IP address, an optional",
+        "  port from 1 to 65535, no user name, no white space, control characters or",
+        "  backslash; or `mailto:` and an address.",
+        "- Lists of authors, services, teams, tags and contributing factors hold each value",
+        "  once. A required field needs a value: not empty, not an empty list or mapping.",
+        "- Severities, and services, teams and contributing factors where the taxonomy lists",
+        "  them, are the taxonomy's words (`postmortems schema --taxonomy FILE` lists them).",
+        "",
+        "Only the validator checks what JSON Schema cannot express:",
+        "",
+        "- how a number is written, when YAML reads it as a number: a sign (`-0`, `+5`), an",
+        "  exponent (`1e3`), hexadecimal or octal (`0x1F`), a decimal point in a count (`1.0`),",
+        "  more than cents in an amount, and NaN;",
+        '- list items that are the same text but different YAML values (`[1, "1"]`);',
+        "- comparisons across fields and with the as-of day: timestamps in order",
+        "  (`started_at` <= `detected_at` <= `mitigated_at` <= `resolved_at`), `closed_on` not",
+        "  while the item is open, not before the day `started_at` falls on (as written or in",
+        "  UTC, the earlier), and not after the as-of day (`postmortems validate --as-of`,",
+        "  `POSTMORTEMS_AS_OF`, the plugin's `as_of`, else today in UTC);",
+        "- what the strict YAML reader refuses (duplicate keys, anchors, aliases, tags, a `#`",
+        "  that cuts a value), credentials, the body's HTML, and checks across files (unique",
+        "  ids and page names).",
+    ]

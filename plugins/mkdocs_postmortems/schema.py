@@ -5,6 +5,9 @@ reader yields, where every plain scalar is a string, and turn it into what the f
 `users_affected: 1200` is a number, `title: NO` stays the text "NO". Whether a field is
 required is the taxonomy's call, so nearly every top-level field is optional here and
 `validation` enforces the taxonomy's rules.
+
+Each kind of value carries its JSON Schema, built from the same bounds (`bounds`) as its
+validator, so the published schema and the validator refuse the same values.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ import datetime as dt
 import math
 import re
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -24,30 +26,40 @@ from pydantic import (
     WithJsonSchema,
 )
 
-ID_PATTERN = r"^[A-Z][A-Z0-9]*-[A-Za-z0-9][A-Za-z0-9-]*$"
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
-LINK_NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+from mkdocs_postmortems import bounds
+
+ID_PATTERN = f"^{bounds.ID}$"
+SLUG_PATTERN = f"^{bounds.SLUG}$"
+LINK_NAME_PATTERN = f"^{bounds.LINK_NAME}$"
 TIMESTAMP_PATTERN = (
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?"
     r"([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
 )
+"""The shape of a timestamp, for its message; `bounds.TIMESTAMP` is the exact bound."""
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-EARLIEST_YEAR = 1000
-"""Historic incidents (the Vasa sank in 1628) are postmortems too; a year like 0026 is a typo."""
-MAX_COUNT = 10**15
+EARLIEST_YEAR = bounds.EARLIEST_YEAR
+LATEST_YEAR = bounds.LATEST_YEAR
+MAX_COUNT = bounds.MAX_COUNT
+MAX_AMOUNT = bounds.MAX_AMOUNT
 
 _ID = re.compile(ID_PATTERN)
 _SLUG = re.compile(SLUG_PATTERN)
+_YAML_TYPED_SLUG = re.compile(bounds.YAML_TYPED_SLUG)
 _LINK_NAME = re.compile(LINK_NAME_PATTERN)
 _TIMESTAMP = re.compile(TIMESTAMP_PATTERN)
 _DATE = re.compile(DATE_PATTERN)
-_INTEGER = re.compile(r"^[+-]?[0-9]+$|^[0-9]{1,3}(,[0-9]{3})+$")
-# Characters no text field may hold: controls other than tab and line feed, and the bidi
-# overrides and isolates that can make text display differently from what it says.
-_FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_LINE_BREAKS = re.compile(r"[\n\r\x85\u2028\u2029]")
-_BOOLEANS = {"true": True, "false": False}
+_COUNT = re.compile(bounds.COUNT)
+_AMOUNT = re.compile(bounds.AMOUNT)
+_NUMBER_LIKE = re.compile(bounds.NUMBER_LIKE)
+_NOT_FINITE = re.compile(r"[+-]?\.?(inf|infinity|nan)", re.IGNORECASE)
+_URL = re.compile(bounds.URL)
+_FORBIDDEN = re.compile(bounds.FORBIDDEN)
+_NON_BLANK = re.compile(bounds.NON_BLANK)
+_SEVERAL_LINES = re.compile(bounds.SEVERAL_LINES)
+_BOOLEANS = {**dict.fromkeys(bounds.TRUE_WORDS, True), **dict.fromkeys(bounds.FALSE_WORDS, False)}
 _BOOLEAN_LOOKALIKES = {
+    "true": "true",
+    "false": "false",
     "yes": "true",
     "y": "true",
     "on": "true",
@@ -67,6 +79,8 @@ TestingKind = Literal["unit", "integration", "manual", "staging", "canary"]
 FixKind = Literal["full", "workaround"]
 
 ACTIVE_ACTION_STATUSES: frozenset[str] = frozenset({"open", "in-progress"})
+FINAL_STATUSES: frozenset[str] = frozenset({"in-review", "published"})
+"""Statuses under which the fields a draft may leave out are required."""
 
 
 def got(value: Any) -> str:
@@ -104,7 +118,7 @@ def _clean(value: str) -> str:
 def _non_empty(value: Any) -> Any:
     if isinstance(value, str):
         _clean(value)
-        if not value.strip():
+        if not _NON_BLANK.search(value):
             raise ValueError("expected text, got an empty string")
     return value
 
@@ -112,20 +126,21 @@ def _non_empty(value: Any) -> Any:
 def _one_line(value: Any) -> Any:
     if isinstance(value, str):
         _non_empty(value)
-        if _LINE_BREAKS.search(value.strip()):
+        if _SEVERAL_LINES.search(value):
             raise ValueError("expected one line of text, got several lines")
         return value.strip()
     return value
 
 
 def _boolean(value: Any) -> Any:
-    """Only `true` and `false` (any case), as YAML 1.2 and JSON Schema editors read them."""
+    """Only the booleans of YAML 1.2 (`true`, `True`, `TRUE`, and `false` likewise), as
+    editors read them with the JSON Schema."""
     if isinstance(value, bool):
         return value
     if isinstance(value, str):
+        if value in _BOOLEANS:
+            return _BOOLEANS[value]
         word = value.strip().casefold()
-        if word in _BOOLEANS:
-            return _BOOLEANS[word]
         if word in _BOOLEAN_LOOKALIKES:
             raise ValueError(
                 f"expected true or false, got {got(value)} "
@@ -142,9 +157,13 @@ def _check_id(value: Any) -> str:
 
 
 def _check_slug(value: Any) -> str:
-    text = _text(value, "a slug (lowercase letters, digits, hyphens)")
+    expected = "a slug (lowercase letters, digits, hyphens)"
+    text = _text(value, expected)
     if not _SLUG.fullmatch(text):
-        raise ValueError(f"expected a slug (lowercase letters, digits, hyphens), got {got(text)}")
+        raise ValueError(f"expected {expected}, got {got(text)}")
+    if _YAML_TYPED_SLUG.fullmatch(text):
+        what = "a boolean" if text in _BOOLEANS else "a number"
+        raise ValueError(f"expected {expected}, got {got(text)}, which YAML reads as {what}")
     return text
 
 
@@ -173,64 +192,96 @@ def _timestamp_hint(text: str) -> str:
 
 
 def parse_timestamp(value: Any) -> dt.datetime:
+    """A moment with its offset, from year 1000 to 9999 both as written and in UTC (where
+    analytics place it: its quarter, its day)."""
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             raise ValueError("expected a timestamp with a UTC offset, got one without")
-        return value
-    expected = "an RFC 3339 timestamp with offset like 2026-03-14T09:12:00+00:00"
-    text = _text(value, expected)
-    if not _TIMESTAMP.fullmatch(text):
-        raise ValueError(f"expected {expected}, got {got(text)}{_timestamp_hint(text)}")
-    try:
-        moment = dt.datetime.fromisoformat(text.replace("z", "Z").replace("t", "T"))
-        moment.astimezone(dt.UTC)
-    except (ValueError, OverflowError):
-        raise ValueError(f"expected a real date and time, got {got(text)}") from None
+        moment, text = value, value.isoformat()
+    else:
+        expected = "an RFC 3339 timestamp with offset like 2026-03-14T09:12:00+00:00"
+        text = _text(value, expected)
+        if not _TIMESTAMP.fullmatch(text):
+            raise ValueError(f"expected {expected}, got {got(text)}{_timestamp_hint(text)}")
+        try:
+            moment = dt.datetime.fromisoformat(text.replace("z", "Z").replace("t", "T"))
+        except ValueError:
+            raise ValueError(f"expected a real date and time, got {got(text)}") from None
     if moment.year < EARLIEST_YEAR:
         raise ValueError(f"expected a year from {EARLIEST_YEAR} on, got {got(text)}")
+    try:
+        utc = moment.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError(
+            f"expected a time up to the end of year {LATEST_YEAR} in UTC, got {got(text)}"
+        ) from None
+    if utc.year < EARLIEST_YEAR:
+        raise ValueError(
+            f"expected a time from year {EARLIEST_YEAR} on in UTC, got {got(text)}, "
+            f"which is {utc.isoformat()} in UTC"
+        )
     return moment
 
 
 def parse_date(value: Any) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    text = _text(value, "a date YYYY-MM-DD")
-    if not _DATE.fullmatch(text):
-        raise ValueError(f"expected a date YYYY-MM-DD, got {got(text)}")
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"expected a real date YYYY-MM-DD, got {got(text)}") from None
+        day = value
+    else:
+        text = _text(value, "a date YYYY-MM-DD")
+        if not _DATE.fullmatch(text):
+            raise ValueError(f"expected a date YYYY-MM-DD, got {got(text)}")
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"expected a real date YYYY-MM-DD, got {got(text)}") from None
     if day.year < EARLIEST_YEAR:
-        raise ValueError(f"expected a year from {EARLIEST_YEAR} on, got {got(text)}")
+        raise ValueError(f"expected a year from {EARLIEST_YEAR} on, got {got(day.isoformat())}")
     return day
 
 
+def _url_hint(text: str) -> str:
+    """What is wrong with a link that is nearly right."""
+    scheme, _, rest = text.partition("://")
+    if scheme.lower() != "https":
+        return ""
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    if "@" in authority:
+        return " (a user name before @ hides the real host)"
+    if not authority.isascii():
+        return " (write the host name in ASCII, in its xn-- form)"
+    port = re.fullmatch(r".*:([0-9]+)", authority)
+    if port and not re.fullmatch(bounds.PORT, port.group(1)):
+        return " (a port is a number from 1 to 65535)"
+    if re.search(f"[{bounds.BLANK_CHARS}]", text):
+        return " (encode a space as %20)"
+    return ""
+
+
 def _check_url(value: Any) -> str:
+    """An https:// link to a host (a port from 1 to 65535), or a mailto: address; nothing a
+    browser would read differently (white space, controls, a backslash, a user name)."""
     text = _text(value, "an https:// or mailto: link")
-    try:
-        parts = urlsplit(text) if not re.search(r"[\s\x00-\x1f]", text) else None
-    except ValueError:  # e.g. an unclosed IPv6 bracket
-        parts = None
-    ok = parts is not None and (
-        (parts.scheme.lower() == "https" and bool(parts.hostname) and "@" not in parts.netloc)
-        or (parts.scheme.lower() == "mailto" and re.match(r"^[^\s@/]+@[^\s@/]+$", parts.path))
-    )
-    if not ok:
-        hint = ""
-        if parts is not None and parts.scheme.lower() == "https" and "@" in parts.netloc:
-            hint = " (a user name before @ hides the real host)"
-        raise ValueError(f"expected an https:// or mailto: link, got {got(text)}{hint}")
+    if not _URL.fullmatch(text):
+        raise ValueError(f"expected an https:// or mailto: link, got {got(text)}{_url_hint(text)}")
     return text
 
 
 def _count_or_text(value: Any) -> Any:
-    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
-        digits = value.strip().replace(",", "")
-        if len(digits.lstrip("+-")) > len(str(MAX_COUNT)):
-            size = len(digits.lstrip("+-"))
+    """A count written as digits (`1200`, `1,200`), or a description in words. Text that
+    looks like another number (`1_000`, `-0`, `1e3`, `true`) is refused, not kept as words:
+    an editor reads most of it as a number."""
+    if isinstance(value, str) and _COUNT.fullmatch(value):
+        return int(value.replace(",", ""))
+    if isinstance(value, str) and _NUMBER_LIKE.fullmatch(value):
+        if re.fullmatch("-[0-9]+", value) and int(value) < 0:
+            raise ValueError(f"expected a count of at least 0, got {value}")
+        if re.fullmatch("[0-9]+", value) and len(value.lstrip("0")) > len(str(MAX_COUNT - 1)):
+            size = len(value.lstrip("0"))
             raise ValueError(f"expected a count below {MAX_COUNT:,}, got a {size}-digit number")
-        value = int(digits)
+        raise ValueError(
+            "expected a count written as digits, like 1200 or 1,200 (no sign, no other "
+            f"separator), or a description in words; got {got(value)}"
+        )
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise ValueError(f"expected a number or a short text, got {got(value)}")
     if isinstance(value, int) and value < 0:
@@ -242,10 +293,38 @@ def _count_or_text(value: Any) -> Any:
     return value
 
 
-def _finite(value: float) -> float:
+def _amount(value: Any) -> float:
+    """US dollars: digits with cents at most (`18500`, `18500.50`), from 0 to below
+    MAX_AMOUNT. No sign, exponent or separator: `-0`, `1e3` and `1_000` are typos or
+    tricks, and editors read them as another number or as text."""
+    if isinstance(value, str):
+        if _AMOUNT.fullmatch(value):
+            return float(value)
+        if _NOT_FINITE.fullmatch(value):
+            raise ValueError(f"expected a finite number, got {got(value)}")
+        if value[:1] in ("-", "+") and _AMOUNT.fullmatch(value[1:]):
+            if value[0] == "-" and float(value[1:]) > 0:
+                raise ValueError(f"expected an amount of at least 0, got {got(value)}")
+            raise ValueError(f"expected an amount without a sign, got {got(value)}")
+        if re.fullmatch("[0-9]+(\\.[0-9]{1,2})?", value):
+            raise ValueError(f"expected an amount below {MAX_AMOUNT:,}, got {got(value)}")
+        if _NUMBER_LIKE.fullmatch(value):
+            raise ValueError(
+                "expected an amount written as digits with cents at most, like 18500 or "
+                f"18500.50 (no sign, separator or exponent); got {got(value)}"
+            )
+        raise ValueError(f"expected a number, got {got(value)}")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"expected a number, got {got(value)}")
     if not math.isfinite(value):
         raise ValueError(f"expected a finite number, got {value}")
-    return value
+    if value < 0:
+        raise ValueError(f"expected an amount of at least 0, got {value}")
+    if value >= MAX_AMOUNT:
+        raise ValueError(f"expected an amount below {MAX_AMOUNT:,}, got {value}")
+    if round(value, 2) != value:
+        raise ValueError(f"expected an amount with cents at most, got {value}")
+    return float(value) + 0.0  # -0.0 becomes 0.0
 
 
 def _as_list(value: Any) -> Any:
@@ -255,36 +334,120 @@ def _as_list(value: Any) -> Any:
     return value
 
 
-Id = Annotated[
-    str, BeforeValidator(_check_id), WithJsonSchema({"type": "string", "pattern": ID_PATTERN})
-]
-Slug = Annotated[
-    str, BeforeValidator(_check_slug), WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN})
-]
-Text = Annotated[str, AfterValidator(_non_empty)]
-OneLine = Annotated[str, AfterValidator(_one_line)]
+# The JSON Schema of each kind of value, from the same bounds. YAML 1.2 reads a plain
+# `404` or `true` as a number or a boolean where the validator sees text: text fields take
+# them, as the validator does. No kind is an `anyOf` (pydantic would merge it into the `anyOf`
+# of an optional field): `pattern` applies to strings only, `minimum` to numbers only.
+_TEXT_TYPES = ["string", "number", "boolean"]
+_NOT_TEXT = [{"pattern": bounds.FORBIDDEN}, {"pattern": bounds.PLACEHOLDER_ONLY}]
+TEXT_SCHEMA: dict[str, Any] = {
+    "type": _TEXT_TYPES,
+    "pattern": bounds.NON_BLANK,
+    "not": {"type": "string", "anyOf": _NOT_TEXT},
+}
+ONE_LINE_SCHEMA: dict[str, Any] = {
+    "type": _TEXT_TYPES,
+    "pattern": bounds.NON_BLANK,
+    "not": {"type": "string", "anyOf": [*_NOT_TEXT, {"pattern": bounds.SEVERAL_LINES}]},
+}
+ID_SCHEMA: dict[str, Any] = {"type": "string", "pattern": bounds.anchored(bounds.ID)}
+SLUG_SCHEMA: dict[str, Any] = {
+    "type": ["string", "integer"],  # a slug of digits is a number to YAML
+    "minimum": 0,
+    "pattern": bounds.anchored(bounds.SLUG),
+    "not": {"type": "string", "pattern": bounds.anchored(bounds.YAML_TYPED_SLUG)},
+}
+LINK_NAME_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "pattern": bounds.anchored(bounds.LINK_NAME),
+}
+TIMESTAMP_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "format": "date-time",
+    "pattern": bounds.anchored(bounds.TIMESTAMP),
+    "not": {"anyOf": [{"pattern": bounds.BEFORE_EARLIEST}, {"pattern": bounds.AFTER_LATEST}]},
+}
+DATE_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "format": "date",
+    "pattern": bounds.anchored(bounds.DATE),
+}
+URL_SCHEMA: dict[str, Any] = {"type": "string", "pattern": bounds.anchored(bounds.URL)}
+BOOLEAN_SCHEMA: dict[str, Any] = {
+    "enum": [True, False, *bounds.TRUE_WORDS, *bounds.FALSE_WORDS]  # quoted, still a boolean
+}
+AMOUNT_SCHEMA: dict[str, Any] = {
+    "type": ["number", "string"],  # a quoted amount is still one
+    "minimum": 0,
+    "exclusiveMaximum": MAX_AMOUNT,
+    "pattern": bounds.anchored(bounds.AMOUNT),
+}
+COUNT_OR_TEXT_SCHEMA: dict[str, Any] = {
+    "type": ["integer", "string"],
+    "minimum": 0,
+    "exclusiveMaximum": MAX_COUNT,
+    "pattern": bounds.NON_BLANK,
+    "not": {
+        "type": "string",
+        "anyOf": [
+            *_NOT_TEXT,
+            {
+                "pattern": bounds.anchored(bounds.NUMBER_LIKE),
+                "not": {"pattern": bounds.anchored(bounds.COUNT)},
+            },
+        ],
+    },
+}
+GATES_SCHEMA: dict[str, Any] = {"anyOf": [{"type": "array", "items": TEXT_SCHEMA}, TEXT_SCHEMA]}
+LINKS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "propertyNames": LINK_NAME_SCHEMA,
+    "additionalProperties": URL_SCHEMA,
+}
+JSON_SCHEMAS: dict[str, dict[str, Any]] = {
+    "Text": TEXT_SCHEMA,
+    "OneLine": ONE_LINE_SCHEMA,
+    "Id": ID_SCHEMA,
+    "Slug": SLUG_SCHEMA,
+    "LinkName": LINK_NAME_SCHEMA,
+    "Timestamp": TIMESTAMP_SCHEMA,
+    "Date": DATE_SCHEMA,
+    "Url": URL_SCHEMA,
+    "Boolean": BOOLEAN_SCHEMA,
+    "Amount": AMOUNT_SCHEMA,
+    "CountOrText": COUNT_OR_TEXT_SCHEMA,
+}
+"""Every kind of value by name: the published schema defines each once and refers to it."""
+
+Id = Annotated[str, BeforeValidator(_check_id), WithJsonSchema(ID_SCHEMA)]
+Slug = Annotated[str, BeforeValidator(_check_slug), WithJsonSchema(SLUG_SCHEMA)]
+Text = Annotated[str, AfterValidator(_non_empty), WithJsonSchema(TEXT_SCHEMA)]
+OneLine = Annotated[str, AfterValidator(_one_line), WithJsonSchema(ONE_LINE_SCHEMA)]
 Timestamp = Annotated[
-    dt.datetime,
-    BeforeValidator(parse_timestamp),
-    WithJsonSchema({"type": "string", "format": "date-time", "pattern": TIMESTAMP_PATTERN}),
+    dt.datetime, BeforeValidator(parse_timestamp), WithJsonSchema(TIMESTAMP_SCHEMA)
 ]
-Date = Annotated[
-    dt.date,
-    BeforeValidator(parse_date),
-    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
-]
-Url = Annotated[
-    str,
-    BeforeValidator(_check_url),
-    WithJsonSchema({"type": "string", "pattern": "^(https://|mailto:)"}),
-]
-Money = Annotated[float, Field(ge=0), AfterValidator(_finite)]
-Boolean = Annotated[bool, BeforeValidator(_boolean), WithJsonSchema({"type": "boolean"})]
+Date = Annotated[dt.date, BeforeValidator(parse_date), WithJsonSchema(DATE_SCHEMA)]
+Url = Annotated[str, BeforeValidator(_check_url), WithJsonSchema(URL_SCHEMA)]
+Money = Annotated[float, BeforeValidator(_amount), WithJsonSchema(AMOUNT_SCHEMA)]
+Boolean = Annotated[bool, BeforeValidator(_boolean), WithJsonSchema(BOOLEAN_SCHEMA)]
 CountOrText = Annotated[
-    int | str,
-    BeforeValidator(_count_or_text),
-    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0}, {"type": "string"}]}),
+    int | str, BeforeValidator(_count_or_text), WithJsonSchema(COUNT_OR_TEXT_SCHEMA)
 ]
+LinkName = Annotated[str, BeforeValidator(_check_link_name), WithJsonSchema(LINK_NAME_SCHEMA)]
+Gates = Annotated[list[Text], BeforeValidator(_as_list), WithJsonSchema(GATES_SCHEMA)]
+Links = Annotated[dict[LinkName, Url], WithJsonSchema(LINKS_SCHEMA)]
+UNIQUE: dict[str, Any] = {"uniqueItems": True}
+"""Marks a list whose values may each appear once (analytics would count a repeat twice);
+`validation` names the repeat, the JSON Schema says `uniqueItems`."""
+
+
+def unique_lists(model: type[BaseModel]) -> list[str]:
+    """The fields of `model` marked UNIQUE."""
+    return [
+        name
+        for name, info in model.model_fields.items()
+        if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("uniqueItems")
+    ]
 
 
 class Model(BaseModel):
@@ -335,7 +498,7 @@ class ActionItem(Model):
 class Waiver(Model):
     id: Text
     type: Text | None = None
-    gates: Annotated[list[Text], BeforeValidator(_as_list)] = Field(default_factory=list)
+    gates: Gates = Field(default_factory=list)
     justification: Text | None = None
 
 
@@ -382,11 +545,15 @@ class Postmortem(Model):
     status: Status | None = None
     date: Date | None = Field(None, examples=["2026-03-16"])
     authors: Annotated[list[Text], Field(min_length=1)] | None = Field(
-        None, examples=[["ana.silva"]]
+        None, examples=[["ana.silva"]], json_schema_extra=UNIQUE
     )
-    services: list[Slug] = Field(default_factory=list, examples=[["checkout"]])
-    teams: list[Slug] = Field(default_factory=list, examples=[["payments"]])
-    tags: list[Slug] = Field(default_factory=list)
+    services: list[Slug] = Field(
+        default_factory=list, examples=[["checkout"]], json_schema_extra=UNIQUE
+    )
+    teams: list[Slug] = Field(
+        default_factory=list, examples=[["payments"]], json_schema_extra=UNIQUE
+    )
+    tags: list[Slug] = Field(default_factory=list, json_schema_extra=UNIQUE)
     summary: Text | None = None
     started_at: Timestamp | None = Field(None, examples=["2026-03-14T09:12:00+00:00"])
     detected_at: Timestamp | None = None
@@ -394,7 +561,9 @@ class Postmortem(Model):
     resolved_at: Timestamp | None = None
     impact: Impact | None = None
     trigger: Text | None = None
-    contributing_factors: list[Slug] = Field(default_factory=list, examples=[["config-change"]])
+    contributing_factors: list[Slug] = Field(
+        default_factory=list, examples=[["config-change"]], json_schema_extra=UNIQUE
+    )
     gaps: Gaps | None = None
     timeline: list[TimelineEntry] = Field(default_factory=list)
     action_items: list[ActionItem] = Field(default_factory=list)
@@ -402,7 +571,7 @@ class Postmortem(Model):
     approvals: list[Approval] = Field(default_factory=list)
     communication: Communication | None = None
     review: Review | None = None
-    links: dict[Annotated[str, BeforeValidator(_check_link_name)], Url] = Field(
+    links: Links = Field(
         default_factory=dict, examples=[{"ticket": "https://tracker.example.com/INC-1"}]
     )
 
