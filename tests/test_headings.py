@@ -88,23 +88,24 @@ def test_headings_without_ids_fall_back_to_plain_ones() -> None:
 
 
 @pytest.mark.parametrize(
-    ("body", "expected", "renames"),
+    ("toc", "expected"),
     [
-        ('<h2 id="notes">Notes</h2>', '<h2 id="notes">Notes</h2>', {}),
+        (["notes"], {"notes": "notes"}),
+        (["timeline", "notes"], {"timeline": "timeline_1", "notes": "notes"}),
+        (["timeline", "timeline_1"], {"timeline": "timeline_2", "timeline_1": "timeline_1"}),
         (
-            '<h2 id="timeline">T</h2><a href="#timeline">t</a>',
-            '<h2 id="timeline_1">T</h2><a href="#timeline_1">t</a>',
-            {"timeline": "timeline_1"},
-        ),
-        (
-            '<h2 id="timeline">T</h2><h2 id="timeline_1">U</h2>',
-            '<h2 id="timeline_2">T</h2><h2 id="timeline_1">U</h2>',
-            {"timeline": "timeline_2"},
+            ["__drawer", "_x", "search"],
+            {i: f"user-content-{i}" for i in ("__drawer", "_x", "search")},
         ),
     ],
 )
-def test_uncollide(body: str, expected: str, renames: dict[str, str]) -> None:
-    assert headings.uncollide(body, frozenset({"timeline", "impact"})) == (expected, renames)
+def test_body_ids(toc: list[str], expected: dict[str, str]) -> None:
+    """A body heading keeps its id unless the page or the theme has it."""
+    ids = headings.body_ids(toc, frozenset({"timeline", "impact"}))
+    assert ids.headings == expected
+    assert ids.target("impact") == "impact"  # the page's own section
+    assert ids.target("timeline") == expected.get("timeline", "timeline")
+    assert ids.anchor("fn:1") == "user-content-fn:1"  # any other id of the body
 
 
 def test_every_section_has_a_heading() -> None:

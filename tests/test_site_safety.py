@@ -1,7 +1,8 @@
 """A knowledge base full of HTML payloads builds, and nothing of it can run.
 
 tests/fixtures/kb-payloads holds one postmortem whose every free-text field (and taxonomy
-text) carries script payloads, and a body with raw HTML, handlers and `javascript:` links.
+text) carries script payloads, and a body that shows them as code (a body whose HTML would
+run is refused before it is built: tests/test_body_safety.py).
 Every HTML file of the site is parsed: no element may carry an event handler, no script
 may hold the payload, and payload text is only ever escaped text.
 """

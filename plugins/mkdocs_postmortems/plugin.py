@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +27,20 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils import write_file
 from mkdocs.utils.templates import TemplateContext
 
-from mkdocs_postmortems import analytics_build, background, metrics, nav_cache, sanitize, serve
+from mkdocs_postmortems import (
+    analytics_build,
+    background,
+    body_check,
+    metrics,
+    nav_cache,
+    sanitize,
+    serve,
+)
 from mkdocs_postmortems import taxonomy as taxonomy_module
 from mkdocs_postmortems.analytics import rows as analytics_rows
 from mkdocs_postmortems.corpus import Loading, start_loading
 from mkdocs_postmortems.diagnostics import Diagnostic
+from mkdocs_postmortems.html_rules import BodyIds
 from mkdocs_postmortems.pages import build as site_module
 from mkdocs_postmortems.pages import catalog as catalog_module
 from mkdocs_postmortems.pages import headings as headings_module
@@ -272,10 +282,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     ) -> str:
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
+            ids = BodyIds()
             if generated.sanitize:
-                html = sanitize.clean(html)
+                html, ids = self._sanitize(generated, html, page)
             if generated.before or generated.after:
-                html = self._frame(generated, html, page)
+                html = self._frame(generated, html, page, ids)
             html = generated.fill(html)
             generated.slots.clear()  # in the page now; thousands of them add up
             page.markdown = ""  # converted (None would lose the title); MkDocs keeps it to the end
@@ -293,16 +304,27 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.pages.update((page.src_uri, page) for page in made)
         self.planned = set()
 
-    def _frame(self, generated: Page, body: str, page: MkDocsPage) -> str:
+    def _sanitize(self, generated: Page, html: str, page: MkDocsPage) -> tuple[str, BodyIds]:
+        """The author's body made inert, its ids out of the page's and the theme's way;
+        anything removed that the body check let through is reported at its line."""
+        assert self.headings is not None  # pages are made only after on_files
+        ids = headings_module.body_ids(_toc_ids(page.toc), self.headings.reserved)
+        cleaned = sanitize.clean_body(html, ids)
+        if generated.origin is not None and cleaned.removed:
+            path, line = generated.origin
+            for problem in body_check.removed(path, line, page.markdown or "", cleaned.removed):
+                log.warning(str(problem))
+        return cleaned.html, ids
+
+    def _frame(self, generated: Page, body: str, page: MkDocsPage, ids: BodyIds) -> str:
         """The body between its page's sections, whose headings join the body's in the TOC."""
         headings = self.headings
         assert headings is not None  # pages are made only after on_files
-        body, renames = headings_module.uncollide(body, headings.reserved)
 
         def token(link: AnchorLink) -> Any:
             return {
                 "level": link.level,
-                "id": renames.get(link.id, link.id),
+                "id": ids.headings.get(link.id, link.id),
                 "name": link.title,
                 "children": [token(child) for child in link.children],
             }
@@ -310,7 +332,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         before, after = generated.toc(headings)
         tokens: list[Any] = [*before, *(token(link) for link in page.toc), *after]
         page.toc = get_toc(tokens)
-        present = {renames.get(a, a) for a in page.present_anchor_ids or ()}
+        present = {ids.anchor(a) for a in page.present_anchor_ids or ()}
         page.present_anchor_ids = present | generated.anchors(headings) | {headings_module.TITLE_ID}
         html = generated.framed(body, headings)
         generated.before, generated.after = [], []
@@ -406,6 +428,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if self.config.taxonomy:
             server.watch(str(self._root(config) / self.config.taxonomy))
         return server
+
+
+def _toc_ids(links: Iterable[AnchorLink]) -> list[str]:
+    """The ids of a table of contents, in order."""
+    return [i for link in links for i in (link.id, *_toc_ids(link.children))]
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -1,4 +1,5 @@
-"""Checks of one postmortem: the schema, then the taxonomy's vocabularies and rules.
+"""Checks of one postmortem: the schema, the taxonomy's vocabularies and rules, and what the
+body's HTML may do on the page (`body_check`).
 
 Every check runs even when an earlier one failed, so an author sees all problems of a
 file in one run rather than one per push.
@@ -11,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from mkdocs_postmortems import bounds, metrics
+from mkdocs_postmortems import body_check, bounds, metrics
 from mkdocs_postmortems.diagnostics import Diagnostic, has_errors
 from mkdocs_postmortems.loader import Document
 from mkdocs_postmortems.messages import field_name, from_validation_error, suggest
@@ -52,6 +53,7 @@ def validate(
     checks.time_order()
     checks.no_repeats()
     checks.closing_dates(as_of if as_of is not None else metrics.as_of_date(None))
+    diagnostics.extend(body_check.check(document.path, document.body, document.body_line))
     diagnostics = _placeholders_first(document, diagnostics)
     if has_errors(diagnostics):
         model = None

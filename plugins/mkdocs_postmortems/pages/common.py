@@ -35,6 +35,9 @@ class Page:
     """Repository path of the file this page shows, for the edit link."""
     sanitize: bool = False
     """Whether the rendered Markdown holds author-written text that must be sanitised."""
+    origin: tuple[str, int] | None = None
+    """The file the Markdown comes from and the line of its first line there: where
+    what the sanitiser removes is reported."""
     search: bool = True
     draft: bool = False
     hide: list[str] = field(default_factory=list)

@@ -4,24 +4,29 @@ A postmortem page's sections come from its front matter, so only its body needs 
 Their headings are converted once per build with the site's extensions (ids, permalinks,
 `toc_depth`), then reused on every page with their table-of-contents entries: ten headings
 through Markdown on each of thousands of pages cost more than the body.
+
+The body's own headings sit beside them: `body_ids` keeps their ids apart from the page's
+and the theme's.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import markdown
 from markdown.extensions.toc import slugify
 
+from mkdocs_postmortems.html_rules import ID_PREFIX, BodyIds, theme_id
+
 TITLE_ID = "postmortem-title"
 """The id of a postmortem page's <h1>, written with its header card."""
 
 _HEADING = re.compile(r"<h([1-6])\b[^>]*>.*?</h\1>", re.DOTALL)
-_ID = re.compile(r'\bid="([^"]*)"')
+_ID = re.compile(r'\bid="([^"]*)"')  # in the headings Markdown wrote for the sections
 
 
 @dataclass(frozen=True)
@@ -41,15 +46,19 @@ class Headings:
         return [self.tokens[title] for title in titles if title in self.tokens]
 
 
+def _as_is(html: str, headings: Collection[str]) -> str:
+    return html
+
+
 def render(
     titles: Iterable[str],
     extensions: list[Any] | None = None,
     configs: Mapping[str, Any] | None = None,
-    clean: Callable[[str], str] = str,
+    clean: Callable[[str, Collection[str]], str] = _as_is,
 ) -> Headings:
     """Headings for `titles` at level 2 through Markdown with `extensions` (default: `toc`
-    with permalinks), then `clean`, as the body they sit beside. Extensions that make
-    anything else of them get plain headings."""
+    with permalinks), then `clean` (given the heading's id to keep), as the body they sit
+    beside. Extensions that make anything else of them get plain headings."""
     titles = list(titles)
     md = markdown.Markdown(
         extensions=extensions if extensions is not None else ["toc"],
@@ -69,7 +78,10 @@ def render(
         ids[title] = html.unescape(found.group(1))
     by_id = {token["id"]: token for token in tokens}
     return Headings(
-        html={title: clean(heading) for title, heading in zip(titles, written, strict=True)},
+        html={
+            title: clean(heading, (ids[title],))
+            for title, heading in zip(titles, written, strict=True)
+        },
         tokens={title: by_id[i] for title, i in ids.items() if i in by_id},
         ids=ids,
     )
@@ -94,21 +106,26 @@ def _flatten(tokens: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def uncollide(body: str, reserved: frozenset[str]) -> tuple[str, dict[str, str]]:
-    """Rename the ids of a rendered body that the page's own headings hold, and the links to
-    them, as the `toc` extension would have (`timeline_1`); returns the body and the renames."""
-    taken = [rid for rid in reserved if f'id="{rid}"' in body]
-    if not taken:
-        return body, {}
-    present = set(_ID.findall(body)) | reserved
-    renames: dict[str, str] = {}
-    for old in sorted(taken):
-        n = 1
-        while f"{old}_{n}" in present:
-            n += 1
-        new = renames[old] = f"{old}_{n}"
-        present.add(new)
-        body = body.replace(f'id="{old}"', f'id="{new}"').replace(
-            f'href="#{old}"', f'href="#{new}"'
-        )
-    return body, renames
+def body_ids(toc: Iterable[str], reserved: frozenset[str]) -> BodyIds:
+    """Where a body's ids go on its page, given the ids of its headings in the table of
+    contents (in order) and those the page has around it (`Headings.reserved`).
+
+    A heading keeps the id Markdown gave it unless the page has it already (it becomes
+    `timeline_1`, as the `toc` extension would have named a second one) or the theme may
+    have it (an id starting with `_`, see `html_rules.theme_id`: it is prefixed like any
+    other id of the body)."""
+    toc = list(toc)
+    present = set(toc) | reserved
+    moved: dict[str, str] = {}
+    for old in toc:
+        if old in reserved:
+            n = 1
+            while f"{old}_{n}" in present:
+                n += 1
+            moved[old] = f"{old}_{n}"
+            present.add(moved[old])
+        elif theme_id(old):
+            moved[old] = ID_PREFIX + old
+        else:
+            moved[old] = old
+    return BodyIds(moved, reserved)

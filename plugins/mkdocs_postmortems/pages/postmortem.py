@@ -318,12 +318,15 @@ SECTIONS = (
 def page(catalog: Catalog, item: Published) -> Page:
     """The page: its body is its Markdown; the front matter is HTML in sections around it."""
     pm = item.postmortem
+    body = item.entry.body
+    markdown = body.lstrip("\n")
     result = Page(
         src_uri=item.src_uri,
         title=item.title,
-        markdown=item.entry.body.strip("\n"),
+        markdown=markdown.rstrip("\n"),
         source=item.source,
         sanitize=True,
+        origin=(item.entry.path, item.entry.body_line + len(body) - len(markdown)),
         draft=pm.is_draft,
     )
     result.before.append((None, _header(catalog, item)))
