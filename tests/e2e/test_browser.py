@@ -670,26 +670,22 @@ def _payload_postmortem() -> dict[str, Any]:
 PAYLOAD_BODY = f"""
 ## What happened
 
-Raw HTML in the body: {SCRIPT} and {IMG}.
+Raw HTML written as code stays text: `{SCRIPT}` and `{IMG}`.
 
-{SVG}
+`{SVG}`
 
+```html
 <div class="pm-hover" onclick="window.__pwned=1" onmouseover="window.__pwned=1">hover me</div>
-
-[a javascript link](javascript:window.__pwned=1) and
-<a href="javascript:window.__pwned=1">a raw javascript link</a> and
-[a data link](data:text/html,<script>window.__pwned=1</script>)
-
+<a href="javascript:window.__pwned=1">a raw javascript link</a>
 <iframe src="javascript:window.__pwned=1"></iframe>
-
 <form action="javascript:window.__pwned=1"><button>send</button></form>
-
-A paragraph with attributes{{: onclick="window.__pwned=1" }}
-
 <style>body {{ display: none }}</style>
+```
 
 The search word: xylophonequartz.
 """
+"""A body whose HTML would run is refused before it is built (tests/test_body_safety.py):
+here the payloads are code, which a body may hold and the page shows as text."""
 
 SECOND = {
     "id": "PM-2026-002",
@@ -765,7 +761,7 @@ def make_kb(
 def payload_site(tmp_path_factory: pytest.TempPathFactory, run_cli: RunCli) -> Iterator[Site]:
     files = {
         "2026-03-01-payloads.md": (_payload_postmortem(), PAYLOAD_BODY),
-        "2026-03-03-second.md": (SECOND, f"\nA second body mentioning {SCRIPT}.\n"),
+        "2026-03-03-second.md": (SECOND, f"\nA second body mentioning `{SCRIPT}`.\n"),
     }
     root = make_kb(tmp_path_factory.mktemp("payload-kb"), "Payload KB", files, run_cli)
     with serve(root) as url:
@@ -799,7 +795,7 @@ def assert_not_pwned(page: Page, where: str) -> None:
 
 
 def test_hostile_text_runs_nowhere_and_reads_literally(tab: Tab, payload_site: Site) -> None:
-    # The body's own <img src="x"> survives sanitising (harmless) and 404s: that is expected.
+    # The payload put in the page at the end, to show it is live, loads src=x: a 404.
     tab.allow(r"Failed to load resource: the server responded with a status of 404")
     record = next(r for r in payload_site.data()["postmortems"] if r["id"] == "PM-2026-001")
     pages = sorted(
@@ -824,11 +820,10 @@ def test_hostile_text_runs_nowhere_and_reads_literally(tab: Tab, payload_site: S
     shown = page.locator("article").inner_text()
     missing = [text for text in _payload_texts(_payload_postmortem()) if text not in shown]
     assert missing == [], "not shown literally"
-    # Interacting with the body's neutered elements does nothing either.
-    page.locator("div.pm-hover").hover()
-    page.locator("div.pm-hover").click()
-    page.get_by_text("a javascript link").click()
-    page.get_by_text("a raw javascript link").click()
+    # The body's payloads are text, and hovering or clicking them does nothing either.
+    assert page.locator("article div.pm-hover").count() == 0
+    page.get_by_text("hover me").first.hover()
+    page.get_by_text("a raw javascript link").first.click()
     assert_not_pwned(page, "the postmortem page after clicks")
     tab.screenshot("payload-postmortem")
 
