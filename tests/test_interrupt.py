@@ -9,6 +9,7 @@ outlives its parent is found even after it has been handed to init.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import os
 import signal
@@ -174,3 +175,31 @@ def _children() -> list[int]:
         if parent == os.getpid() and WORKER in command and state != "Z":
             found.append(int(entry.name))
     return found
+
+
+def test_chart_workers_that_die_leave_their_charts_to_this_process() -> None:
+    """Killed (out of memory, say) while drawing, the chart workers' charts are drawn here:
+    the build goes on with every chart, as it does for the corpus and the analytics part."""
+    from mkdocs_postmortems import analytics_build, charts, taxonomy
+    from mkdocs_postmortems.analytics import rows as analytics_rows
+    from mkdocs_postmortems.pages import build as site_build
+    from mkdocs_postmortems.pages import catalog as catalog_module
+
+    folder = REPO / "tests" / "fixtures" / "analytics-kb" / "postmortems"
+    tax = taxonomy.load(folder / "taxonomy.yml")
+    as_of = dt.date(2026, 6, 15)
+    entries = corpus.load_corpus([folder], tax).entries
+    catalog = catalog_module.build(entries, tax, as_of)
+    job = site_build.AnalyticsJob(
+        site_build.thin(catalog), analytics_rows.rows(entries, tax, as_of)
+    )
+    charts.clear_cache()  # every chart is drawn by a worker
+    pending = analytics_build.Pending(job)
+    paths = pending.chart_paths()  # the part is made; its charts are being drawn
+    deadline = time.monotonic() + 20
+    while not background.running() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert paths and background.stop_all() >= 1, "no chart worker to kill"
+    drawn = pending.chart_files()
+    assert set(drawn) == set(paths)
+    assert all(svg.startswith(b"<?xml") for svg in drawn.values())

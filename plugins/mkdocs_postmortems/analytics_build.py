@@ -26,6 +26,7 @@ class Pending:
         self._made: Made | None = None
         self._known: dict[str, bytes] = {}
         self._drawn: Callable[[], dict[str, bytes]] = dict
+        self._missing: list[charts.Job] = []
         self._thread: threading.Thread | None = None
         self._cancelled = False
         self._cancel_lock = threading.Lock()
@@ -63,6 +64,7 @@ class Pending:
                 missing.append(job)
             else:
                 self._known[job.key] = svg
+        self._missing = missing
         self._drawn = background.draw_charts(missing)
 
     def made(self) -> Made:
@@ -97,5 +99,9 @@ class Pending:
     def chart_files(self) -> dict[str, bytes]:
         """The charts by their path in the site, drawn: waits for them."""
         pending = self._pending()
-        drawn = {**self._known, **self._drawn()}
+        try:
+            fresh = self._drawn()
+        except background.WorkerError:  # a worker that died (memory, say): drawn here
+            fresh = charts.draw(self._missing)
+        drawn = {**self._known, **fresh}
         return {path: drawn[key] for path, key in pending.items()}
