@@ -81,9 +81,10 @@ class Display:
         grouped = problems.by_file(self.diagnostics)
         self.own = {published[path]: found for path, found in grouped.items() if path in published}
         made = [problems.errors_page(self.diagnostics)]
-        for path, page in problems.unpublished_pages(grouped, set(published), set(taken)):
-            self.own[page.src_uri] = grouped[path]
-            made.append(page)
+        # An unpublished file's page lists its problems itself: its banner need not.
+        made.extend(
+            page for _, page in problems.unpublished_pages(grouped, set(published), set(taken))
+        )
         return made
 
     def banner(self, page: MkDocsPage) -> str:
