@@ -342,6 +342,15 @@ def test_the_example_knowledge_base_has_no_problem() -> None:
     assert [d for d in corpus.diagnostics if d.field == "body"] == []
 
 
+def test_an_author_may_not_write_what_only_markdown_may() -> None:
+    """A footnote mark of the author's own, leading nowhere, would break Material's
+    footnote tooltips; Markdown's own are kept."""
+    problems = body_check.problems('<a class="footnote-ref" href="#x">1</a>\n{: .footnote-ref }')
+    assert sorted((p.line, p.column) for p in problems) == [(1, 4), (2, 4)]
+    html, _ = _render("A claim.[^1]\n\n[^1]: The note.")
+    assert 'class="footnote-ref"' in sanitize.clean_body(html, BodyIds()).html
+
+
 def test_an_unclosed_script_hides_nothing_after_it() -> None:
     problems = body_check.problems("<style>\nx\n\n<form>\n\n<a name=y>z</a>\n")
     assert [p.line for p in problems] == [1, 4, 6]

@@ -321,7 +321,7 @@ class _Text:
     def admonitions(self) -> Iterator[Problem]:
         """`!!! type "title"` and `??? type`: each word of the type becomes a class."""
         for found in _ADMONITION.finditer(self.text):
-            for name in rules.reserved_classes(found.group(1)):
+            for name in rules.reserved_classes(found.group(1), author=True):
                 offset = found.start(1) + found.group(1).find(name)
                 yield self.at(offset, f"expected {rules.EXPECTED_CLASS}, got class {name!r}")
 
@@ -345,7 +345,7 @@ class _Text:
         if token.startswith("#"):
             return  # an id: prefixed on the page, or a heading's own
         if token.startswith("."):
-            if rules.reserved_class(token[1:]):
+            if rules.reserved_class(token[1:], author=True):
                 yield self.at(offset, f"expected {rules.EXPECTED_CLASS}, got class {token[1:]!r}")
             return
         name, equals, value = token.partition("=")

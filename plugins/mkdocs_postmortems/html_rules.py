@@ -153,18 +153,29 @@ LINK_SCHEMES = ("https", "mailto")
 
 EXPECTED_LINK = "an https://, mailto: or relative link"
 EXPECTED_SOURCE = "an image of this site, by a relative path"
-EXPECTED_CLASS = "no class of the theme or of this site (md-*, pm-*, mermaid)"
+EXPECTED_CLASS = "no class of the theme or of this site (md-*, pm-*, mermaid, footnote-ref)"
 EXPECTED_TITLE = "a title without '<'"
 EXPECTED_STYLE = "no style (the theme's styles apply)"
 
 
-def reserved_class(name: str) -> bool:
-    return name.startswith(RESERVED_CLASS_PREFIXES) or name in RESERVED_CLASSES
+AUTHOR_RESERVED_CLASSES = frozenset({"footnote-ref"})
+"""Classes Markdown writes that an author may not: Material's footnote tooltips look up the
+target of every `.footnote-ref` link, and one that leads nowhere breaks its script."""
 
 
-def reserved_classes(value: str) -> list[str]:
+def reserved_class(name: str, author: bool = False) -> bool:
+    """Whether the body may not have class `name`; `author`: written by its author (in
+    HTML or an attribute list) rather than by Markdown."""
+    return (
+        name.startswith(RESERVED_CLASS_PREFIXES)
+        or name in RESERVED_CLASSES
+        or (author and name in AUTHOR_RESERVED_CLASSES)
+    )
+
+
+def reserved_classes(value: str, author: bool = False) -> list[str]:
     """The classes of a `class` value that the body may not use, in order."""
-    return [name for name in value.split() if reserved_class(name)]
+    return [name for name in value.split() if reserved_class(name, author)]
 
 
 _URL_IGNORED = re.compile(r"[\t\n\r]")
@@ -335,8 +346,9 @@ def name_problem(
     return f"expected an attribute that the page keeps, got {shown}{on}"
 
 
-def value_problem(name: str, value: str) -> str | None:
-    """`expected X, got Y` for the value of a kept attribute that the page may not have."""
+def value_problem(name: str, value: str, author: bool = True) -> str | None:
+    """`expected X, got Y` for the value of a kept attribute that the page may not have
+    (`author`: written by the body's author, see `reserved_class`)."""
     if name == "href":
         problem = link_problem(value)
         return f"expected {EXPECTED_LINK}, got {problem}" if problem else None
@@ -347,7 +359,7 @@ def value_problem(name: str, value: str) -> str | None:
         problem = title_problem(value)
         return f"expected {EXPECTED_TITLE}, got {problem}" if problem else None
     if name == "class":
-        reserved = reserved_classes(value)
+        reserved = reserved_classes(value, author)
         return f"expected {EXPECTED_CLASS}, got class {reserved[0]!r}" if reserved else None
     if name == "style" and split_style(value)[1]:
         return f"expected {EXPECTED_STYLE}, got a style beyond text-align"

@@ -42,7 +42,7 @@ _BODY: ContextVar[_Body | None] = ContextVar("body", default=None)
 
 def _checked(body: _Body, name: str, value: str) -> str | None:
     """`value` if the page may have it as attribute `name`, else None, said."""
-    problem = html_rules.value_problem(name, value)
+    problem = html_rules.value_problem(name, value, author=False)
     if problem is None:
         return value
     body.removed.append(Removed(problem, value))
