@@ -91,7 +91,10 @@ def draw_charts(jobs: Sequence[charts.Job]) -> Callable[[], dict[str, bytes]]:
 _BOOT = f"""\
 import ctypes, os, signal, sys
 if sys.platform.startswith("linux"):  # killed by the kernel when the parent goes
-    ctypes.CDLL(None).prctl({_PR_SET_PDEATHSIG}, signal.SIGKILL)
+    try:
+        ctypes.CDLL(None).prctl({_PR_SET_PDEATHSIG}, signal.SIGKILL)
+    except (AttributeError, OSError):  # the stdin lifeline (_work) still holds
+        pass
 if os.getppid() != int(sys.argv[1]):  # gone already
     os._exit(1)
 from {__name__} import _work
