@@ -251,6 +251,12 @@ def source_problem(value: str) -> str | None:
     return None
 
 
+def tooltip(text: str) -> str:
+    """Text for a `title` attribute the site writes, as Material's tooltips read it: they
+    put a title into the page as HTML, so its `<` goes in as `&lt;` (shown as `<`)."""
+    return text.replace("<", "&lt;")
+
+
 def title_problem(value: str) -> str | None:
     """Material's tooltips (`content.tooltips`) show a title as HTML: no `<` in titles."""
     return "a title with '<' (the theme's tooltips would read it as HTML)" if "<" in value else None

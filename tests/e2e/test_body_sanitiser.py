@@ -4,14 +4,14 @@ every problem in them, and loaded page by page.
 `postmortems validate` and the build refuse these bodies (tests/test_body_safety.py); here
 the check is switched off, so what reaches the page is what the sanitiser made of them. The
 site turns on what makes Material act on a body: tooltips from titles, footnote tooltips,
-instant navigation, code copy. Any dialog, request to another host, script or page error,
-global a payload sets, theme element an author's stands in for, or table-of-contents link to
-nothing fails the test.
+instant navigation, code copy; and a severity's description (a title the site writes on its
+badge) carries HTML for the tooltip to insert. Any dialog, request to another host, script or
+page error, global a payload sets, theme element an author's stands in for, or
+table-of-contents link to nothing fails the test.
 """
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -54,6 +54,11 @@ KB is an abbreviation.
 
 BODYEND
 """
+
+TOOLTIP = (
+    "<img src=x onerror=window.__pwned=1><link rel=stylesheet href=https://evil.example/t.css>"
+)
+"""A severity's description that Material's tooltip would put into the page as HTML."""
 
 CONFIG = """\
 site_name: Sanitiser KB
@@ -119,7 +124,13 @@ def sanitised_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     (project / "docs" / "index.md").write_text("# KB\n", encoding="utf-8")
     folder = project / "postmortems" / "2026"
     folder.mkdir(parents=True)
-    shutil.copy(FIXTURES / "taxonomy.yml", project / "postmortems")
+    # Titles the site writes itself (a severity's description on its badge) are shown by
+    # Material's tooltips too.
+    taxonomy = (FIXTURES / "taxonomy.yml").read_text(encoding="utf-8")
+    (project / "postmortems" / "taxonomy.yml").write_text(
+        taxonomy.replace("description: Partial degradation.", f"description: {TOOLTIP!r}"),
+        encoding="utf-8",
+    )
     for n, (name, body) in enumerate(_bodies().items(), 1):
         (folder / f"{name}.md").write_text(FRONT.format(n=n) + body, encoding="utf-8")
     (project / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
@@ -194,6 +205,9 @@ def test_hostile_bodies_are_inert_in_the_browser(tab: Tab, sanitised_site: Site)
             if element.is_visible():
                 element.hover(timeout=2_000)
                 element.focus()
+        page.locator("article .pm-sev").first.hover()
+        tooltip = page.locator(".md-tooltip2__inner").first
+        assert tooltip.text_content() == TOOLTIP, "the badge's tooltip shows it, as text"
         problems.extend(f"{name}: {problem}" for problem in page.evaluate(CHECKS))
     assert dialogs == []
     assert elsewhere == []

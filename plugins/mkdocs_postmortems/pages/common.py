@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from mkdocs_postmortems.html_rules import tooltip
 from mkdocs_postmortems.pages import urls
 from mkdocs_postmortems.pages.catalog import Catalog, Published
 from mkdocs_postmortems.pages.headings import Headings
@@ -92,7 +93,7 @@ def severity_badge(catalog: Catalog, level: str | None) -> str:
     rank = catalog.taxonomy.rank(level)
     info = catalog.taxonomy.severities.get(level)
     label = f"{level} · {info.label}" if info else level
-    title = f' title="{esc(info.description)}"' if info else ""
+    title = f' title="{esc(tooltip(info.description))}"' if info else ""
     return f'<span class="pm-sev pm-sev-{min(rank, 5)}"{title}>{esc(label)}</span>'
 
 
