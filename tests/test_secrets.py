@@ -271,6 +271,10 @@ ADVERSARIAL = [
     "?sig=&" * 30_000 + " sv=",
     "AccountKey=" + "a" * 200_000,
     ("gh" + "p_" + ALNUM[:36] + " ") * 5_000,
+    "-----BEGIN RSA PRIVATE KEY-----" * 30_000,
+    ("-----BEGIN RSA PRIVATE KEY-----\n" + "A" * 64 + "\n") * 9_000,
+    ("-----BEGIN EC PRIVATE KEY-----" + "x" * 20_000 + "-----END EC PRIVATE KEY-----") * 40,
+    "-----BEGIN RSA PRIVATE KEY-----" + "\\n" * 300_000,
 ]
 
 

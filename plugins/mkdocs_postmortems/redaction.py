@@ -89,13 +89,17 @@ def _forms(secret: Secret) -> list[_Form]:
 
 
 class Redactor:
-    """Hides a file's flagged credentials in the messages about it."""
+    """Hides a file's flagged credentials in the messages about it. Give it all of a file's
+    messages at once (`diagnostics`, `texts`): one pass compares them with every secret, so
+    the time is linear in both, however many there are."""
 
     def __init__(self, secrets: Iterable[Secret] = ()) -> None:
         unique = {secret.text: secret for secret in secrets if secret.text}
         self.forms = [form for secret in unique.values() for form in _forms(secret)]
-        self.short = [form for form in self.forms if len(form.text) < PIECE]
+        self.short = {form.text for form in self.forms if len(form.text) < PIECE}
         self.long = [form for form in self.forms if len(form.text) >= PIECE]
+        self.prefixes = {form.prefix for form in self.forms if form.prefix}
+        self._edges: _Edges | None = None
 
     def __bool__(self) -> bool:
         return bool(self.forms)
@@ -123,52 +127,43 @@ class Redactor:
         if not self.forms:
             return list(texts)
         folded = [text.translate(_ASCII_LOWER) for text in texts]
-        covered = _Covered(folded, self.long)
-        for form in self.short:
-            for n, text in enumerate(folded):
-                at = text.find(form.text)
-                while at >= 0:
-                    end = at + len(form.text)
-                    if not (text[at - 1 : at].isalnum() or text[end : end + 1].isalnum()):
-                        covered.mark(n, at, end)
-                    at = text.find(form.text, at + 1)
+        marks = _Covered(folded, self.long).marks
+        if self.short:
+            _mark_words(folded, self.short, marks)
+        quoted = [_quoted(text) for text in texts]
+        values = {
+            _value(fold, start, end)
+            for fold, spans in zip(folded, quoted, strict=True)
+            for start, end, snippet in spans
+            if not snippet
+        }
+        if self._edges is None:
+            self._edges = _Edges(self.forms)
+        cut = self._edges.cut(values)
         return [
-            self._redacted(text, fold, covered.marks[n])
-            for n, (text, fold) in enumerate(zip(texts, folded, strict=True))
+            self._redacted(text, fold, mark, spans, cut)
+            for text, fold, mark, spans in zip(texts, folded, marks, quoted, strict=True)
         ]
 
-    def _redacted(self, text: str, folded: str, marks: bytearray) -> str:
-        if "'" not in text and '"' not in text and not any(marks):
+    def _redacted(
+        self,
+        text: str,
+        folded: str,
+        marks: bytearray,
+        quoted: list[tuple[int, int, bool]],
+        cut: set[str],
+    ) -> str:
+        if not quoted and not any(marks):
             return text  # the usual message: nothing quoted, nothing on a secret
         out: list[str] = []
         done = 0
-        for quoted in _QUOTED.finditer(text):
-            start, end = quoted.span()
-            content = folded[start + 1 : end - 1]
-            snippet = _SNIPPET_TAIL.match(text, end) is not None
-            if any(marks[start:end]) or (not snippet and self._on_edge(content)):
-                out.append(_plain_redact(text, done, start, marks, self.forms))
-                out.append(self._snippet(text[start:end], content))
+        for start, end, snippet in quoted:
+            if any(marks[start:end]) or (not snippet and _value(folded, start, end) in cut):
+                out.append(self._plain(text, done, start, marks))
+                out.append(self._snippet(text[start:end], folded[start + 1 : end - 1]))
                 done = end
-        out.append(_plain_redact(text, done, len(text), marks, self.forms))
+        out.append(self._plain(text, done, len(text), marks))
         return "".join(out)
-
-    def _on_edge(self, content: str) -> bool:
-        """A quoted value that is a short piece of a secret, or is cut part-way through one."""
-        value = content.removesuffix("…")
-        if len(value) < EDGE:
-            return False
-        for form in self.forms:
-            secret, public = form.text, form.public
-            if len(value) < PIECE and secret.find(value, max(0, public - len(value) + 1)) >= 0:
-                return True
-            for length in range(max(EDGE, public + 1), min(PIECE, len(secret), len(value)) + 1):
-                if value.endswith(secret[:length]):
-                    return True
-            for length in range(EDGE, min(PIECE, len(secret), len(value)) + 1):
-                if value.startswith(secret[-length:]):
-                    return True
-        return False
 
     def _snippet(self, quoted: str, folded_content: str) -> str:
         try:
@@ -176,42 +171,123 @@ class Redactor:
         except (ValueError, SyntaxError):
             value = quoted[1:-1]
         length = len(str(value).removesuffix("…"))
-        return _snippet_of(folded_content, quoted[1:], length, self.forms)
+        return self._snippet_of(folded_content, quoted[1:], length)
+
+    def _snippet_of(self, folded: str, original: str, length: int) -> str:
+        """`'ghp_…' (40 characters)` when the word starts with what the scan shows, else
+        `'…' (40 characters)`."""
+        for size in {len(prefix) for prefix in self.prefixes}:
+            if folded[:size] in self.prefixes:
+                return f"'{original[:size]}…' ({length} characters)"
+        return f"'…' ({length} characters)"
+
+    def _plain(self, text: str, start: int, end: int, marks: bytearray) -> str:
+        """Unquoted text: each marked stretch, widened to its word, as a snippet."""
+        out: list[str] = []
+        at = index = start
+        while index < end:
+            if not marks[index]:
+                index += 1
+                continue
+            left = index
+            while left > at and not _separates(text[left - 1]):
+                left -= 1
+            right = index
+            while right < end and (marks[right] or not _separates(text[right])):
+                right += 1
+            word = text[left:right]
+            out.append(text[at:left])
+            out.append(self._snippet_of(word.translate(_ASCII_LOWER), word, len(word)))
+            at = index = right
+        out.append(text[at:end])
+        return "".join(out)
 
 
-def _snippet_of(folded: str, original: str, length: int, forms: list[_Form]) -> str:
-    """`'ghp_…' (40 characters)` when the word starts with what the scan shows, else `'…'`."""
-    for form in forms:
-        if form.prefix and folded.startswith(form.prefix):
-            return f"'{original[: len(form.prefix)]}…' ({length} characters)"
-    return f"'…' ({length} characters)"
+def _quoted(text: str) -> list[tuple[int, int, bool]]:
+    """Where the quoted values of a message are, and which are already redacted snippets."""
+    if "'" not in text and '"' not in text:
+        return []
+    return [
+        (match.start(), match.end(), _SNIPPET_TAIL.match(text, match.end()) is not None)
+        for match in _QUOTED.finditer(text)
+    ]
 
 
-def _plain_redact(text: str, start: int, end: int, marks: bytearray, forms: list[_Form]) -> str:
-    """Unquoted text: each marked stretch, widened to its word, as a snippet."""
-    out: list[str] = []
-    at = start
-    index = start
-    while index < end:
-        if not marks[index]:
-            index += 1
-            continue
-        left = index
-        while left > at and not _separates(text[left - 1]):
-            left -= 1
-        right = index
-        while right < end and (marks[right] or not _separates(text[right])):
-            right += 1
-        word = text[left:right]
-        out.append(text[at:left])
-        out.append(_snippet_of(word.translate(_ASCII_LOWER), word, len(word), forms))
-        at = index = right
-    out.append(text[at:end])
-    return "".join(out)
+def _value(folded: str, start: int, end: int) -> str:
+    """A quoted value as compared: without its quotes and a clipping `…`."""
+    return folded[start + 1 : end - 1].removesuffix("…")
 
 
 def _separates(char: str) -> bool:
     return char.isspace() or char in _SEPARATORS
+
+
+def _mark_words(texts: list[str], short: set[str], marks: list[bytearray]) -> None:
+    """Mark each whole secret shorter than PIECE that stands as a word of its own (not inside
+    a longer run of letters and digits). Only the starts of such runs are tried."""
+    lengths = sorted({len(text) for text in short})
+    for n, text in enumerate(texts):
+        for at in range(len(text)):
+            if at and text[at - 1].isalnum():
+                continue
+            for length in lengths:
+                end = at + length
+                if end > len(text):
+                    break
+                if not text[end : end + 1].isalnum() and text[at:end] in short:
+                    marks[n][at:end] = b"\x01" * length
+
+
+class _Edges:
+    """Which quoted values lie on a secret though they hold fewer than PIECE characters of
+    it: a value that is a piece of one, or that ends where one begins or begins where one
+    ends (a clipped value; one cut by YAML's flow syntax), by at least EDGE characters past
+    the format's fixed text."""
+
+    def __init__(self, forms: list[_Form]) -> None:
+        self.forms = forms
+        self.heads: set[str] = set()
+        self.tails: set[str] = set()
+        for form in forms:
+            secret, public = form.text, form.public
+            for length in range(max(EDGE, public + 1), min(PIECE, len(secret)) + 1):
+                self.heads.add(secret[:length])
+            for length in range(EDGE, min(PIECE, len(secret)) + 1):
+                self.tails.add(secret[-length:])
+        self.pieces: set[str] | None = None
+
+    def cut(self, values: set[str]) -> set[str]:
+        sizes = range(EDGE, PIECE + 1)
+        found = {
+            value
+            for value in values
+            if any(value[-size:] in self.heads for size in sizes if size <= len(value))
+            or any(value[:size] in self.tails for size in sizes if size <= len(value))
+        }
+        short = {value for value in values if EDGE <= len(value) < PIECE} - found
+        return found | self._pieces(short) if short else found
+
+    def _pieces(self, values: set[str]) -> set[str]:
+        """The values that are a piece of a secret, past its fixed text. The smaller side is
+        indexed, as in `_Covered`."""
+        size = sum(len(form.text) for form in self.forms)
+        if self.pieces is None and size > 16 * sum(map(len, values)):
+            lengths = {len(value) for value in values}
+            return {
+                piece
+                for form in self.forms
+                for length in lengths
+                for piece in _stretches(form, length)
+                if piece in values
+            }
+        if self.pieces is None:
+            self.pieces = {
+                piece
+                for form in self.forms
+                for length in range(EDGE, PIECE)
+                for piece in _stretches(form, length)
+            }
+        return values & self.pieces
 
 
 class _Covered:
@@ -226,7 +302,7 @@ class _Covered:
         secret_size = sum(len(form.text) for form in forms)
         text_size = sum(len(text) for text in texts)
         if secret_size <= text_size:
-            windows = {w for form in forms for w in _windows(form)}
+            windows = {w for form in forms for w in _stretches(form)}
             for n, text in enumerate(texts):
                 for at in range(len(text) - PIECE + 1):
                     if text[at : at + PIECE] in windows:
@@ -237,7 +313,7 @@ class _Covered:
                 for at in range(len(text) - PIECE + 1):
                     places.setdefault(text[at : at + PIECE], []).append((n, at))
             for form in forms:
-                for window in _windows(form):
+                for window in _stretches(form):
                     for n, at in places.pop(window, ()):
                         self.mark(n, at, at + PIECE)
 
@@ -245,8 +321,8 @@ class _Covered:
         self.marks[n][start:end] = b"\x01" * (end - start)
 
 
-def _windows(form: _Form) -> Iterable[str]:
-    """Every PIECE-character stretch of a secret that holds more than its fixed text."""
+def _stretches(form: _Form, length: int = PIECE) -> Iterable[str]:
+    """Every `length`-character stretch of a secret that holds more than its fixed text."""
     text = form.text
-    first = max(0, form.public - PIECE + 1)
-    return (text[at : at + PIECE] for at in range(first, len(text) - PIECE + 1))
+    first = max(0, form.public - length + 1)
+    return (text[at : at + length] for at in range(first, len(text) - length + 1))

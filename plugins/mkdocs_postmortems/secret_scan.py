@@ -405,16 +405,17 @@ def screen(
             return named
         return "body" if finding.line >= body_line else field_at(finding.line, finding.column)
 
+    fields = redactor.texts([where(finding, named) for finding, named in placed])
     leaks = [
         Diagnostic(
             path,
             finding.line,
             finding.column,
-            redactor.text(where(finding, named)),
+            named_field,
             f"expected no secrets, got what looks like {finding.kind}, {finding.redacted}; "
             f"remove it (and revoke it), or mark the line '{ALLOW_MARKER}' if it is not one",
         )
-        for finding, named in placed
+        for (finding, _), named_field in zip(placed, fields, strict=True)
     ]
     return Screened(sorted([*redactor.diagnostics(problems), *leaks]), leaks, redactor)
 
@@ -445,8 +446,15 @@ def _in_values(
     document: loader.Document, text: str, known: dict[str, list[tuple[int, int]]]
 ) -> list[tuple[Finding, str]]:
     """Credentials that only YAML's reading makes: escapes (`"gh\\x70_…"`) and lines folded
-    into one. Only values not written out verbatim on one line are scanned again."""
-    starts = [0, *(match.end() for match in _NEWLINE.finditer(text))]
+    into one. Only values not written out verbatim on one line are scanned again, and only
+    in front matter that has an escape, or a word of a rule that a folded line could
+    complete (the others match no space, and a line folds into a space)."""
+    front = text[: len(text) - len(document.body)]
+    if "\\" not in front:
+        lowered = front.lower()
+        if not any(needle in lowered for needle in _FOLDING_NEEDLES):
+            return []
+    starts = [0, *(match.end() for match in _NEWLINE.finditer(front))]
     marks = document.marks
     edges = sorted({*marks.keys.values(), *marks.values.values()})
     strings: list[str] = []
@@ -485,6 +493,9 @@ def _in_values(
 
 
 _NEWLINE = re.compile("\n")
+_FOLDING_NEEDLES = ("private", "aws", "access", "authorization", "accountkey")
+"""Words of the rules that match a space (a private key's header, `aws_secret_access_key =
+…`, `Authorization: Bearer …`, `AccountKey = …`), as a line break can be written."""
 _SHORTEST = 8  # no rule flags fewer characters in a value (`a://b:cd@e`)
 
 
