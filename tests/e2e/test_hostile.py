@@ -36,6 +36,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Request, Route
+from playwright.sync_api import Error as PlaywrightError
 
 from e2e.support import AS_OF, REPO, RunCli, mkdocs_build, serve
 
@@ -707,7 +708,7 @@ class Watch:
 def watched(browser: Browser, hostile_site: HostileSite) -> Iterator[tuple[Page, Watch]]:
     parts = urlsplit(hostile_site.url)
     watch = Watch(f"{parts.scheme}://{parts.netloc}")
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    context = browser.new_context(viewport={"width": 1000, "height": 800}, locale="en-US")
     context.set_default_timeout(15_000)
     context.route("**/*", watch.on_request)
     page = context.new_page()
@@ -726,6 +727,26 @@ def _marker(relative: str) -> str | None:
     return BODY_MARKERS.get(parts[1]) if len(parts) == 3 and parts[0] == "postmortems" else None
 
 
+def _hover_tooltips(page: Page) -> None:
+    """Hover what Material turns into tooltips (`content.tooltips`), as a reader would: the
+    page's title in the header, which shows once the page scrolls and gets a tooltip when it
+    is cut short, and every element of the article with a title. Material puts a tooltip's
+    text into the page as HTML."""
+    page.mouse.wheel(0, 3000)
+    page.wait_for_timeout(300)
+    topic = page.locator('[data-md-component="header-topic"] .md-ellipsis')
+    box = topic.first.bounding_box() if topic.count() else None
+    if box:
+        page.mouse.move(box["x"] + 10, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(300)
+    for element in page.locator("article [title]").all()[:20]:
+        try:
+            element.hover(timeout=1000)
+        except PlaywrightError:  # hidden, or covered: a reader cannot hover it either
+            continue
+        page.wait_for_timeout(100)
+
+
 def _visit(page: Page, watch: Watch, url: str, marker: str | None) -> None:
     response = page.goto(url, wait_until="load")
     if response is None or not response.ok:
@@ -736,6 +757,7 @@ def _visit(page: Page, watch: Watch, url: str, marker: str | None) -> None:
         watch.note(problem)
     page.evaluate(POKE, marker)
     page.wait_for_timeout(200)
+    _hover_tooltips(page)
     if page.url.split("#")[0] != url.split("#")[0]:
         watch.note(f"navigated away to {page.url[:120]}")
         return
