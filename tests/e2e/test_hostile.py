@@ -253,6 +253,34 @@ def test_credentials_are_refused_and_never_printed(run_cli: RunCli, tmp_path: Pa
             assert name in shown, f"{fmt}: {name} not reported"
 
 
+def test_credentials_in_the_taxonomy_or_a_file_name_are_refused_unprinted(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """The taxonomy is hostile input too: a credential in a label would be published on
+    every page that shows it. A file name is printed in every diagnostic and becomes a URL."""
+    secrets = _secret_values()
+    folder = tmp_path / "postmortems"
+    folder.mkdir()
+    taxonomy = TAXONOMY.read_text(encoding="utf-8").replace(
+        'label: "Index <form', f'label: "Index {secrets["github"]} <form'
+    )
+    assert secrets["github"] in taxonomy
+    (folder / "taxonomy.yml").write_text(taxonomy, encoding="utf-8")
+    (folder / "2026-03-22-valid.md").write_text(_postmortem("PM-2026-410", "Body."), "utf-8")
+    result = run_cli("validate", folder, cwd=tmp_path)
+    shown = result.stdout + result.stderr
+    assert result.returncode == 1, f"a credential in a taxonomy label is accepted:\n{shown}"
+    assert secrets["github"][-12:] not in shown, shown
+
+    (folder / "taxonomy.yml").write_text(TAXONOMY.read_text(encoding="utf-8"), "utf-8")
+    named = folder / f"{secrets['github']}.md"
+    named.write_text(_postmortem("PM-2026-411", "Body.").replace("P3", "P9"), "utf-8")
+    result = run_cli("validate", folder, cwd=tmp_path)
+    shown = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert secrets["github"][-12:] not in shown, f"a file name prints a credential:\n{shown}"
+
+
 # --- the hostile site: built with everything refused added to it ----------------------------
 
 
