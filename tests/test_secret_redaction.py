@@ -798,7 +798,26 @@ def test_taxonomy_errors_are_redacted(tmp_path: Path) -> None:
     with pytest.raises(taxonomy.TaxonomyError) as raised:
         taxonomy.load(path, "taxonomy.yml")
     shown = "\n".join(str(d) for d in raised.value.diagnostics)
-    assert shown and KEY[4:12] not in shown
+    assert "taxonomy.yml:3:12: services[0]: expected no secrets" in shown
+    assert KEY[4:12] not in shown
+
+
+def test_a_credential_in_the_taxonomy_is_an_error(tmp_path: Path) -> None:
+    """Its words are published, and suggested in messages about postmortems."""
+    from mkdocs_postmortems import taxonomy
+
+    text = TAXONOMY.read_text(encoding="utf-8")
+    escaped = "AKI" + "\\x41" + KEY[4:]  # as YAML reads it, too
+    path = tmp_path / "taxonomy.yml"
+    path.write_text(
+        text.replace("description: No alert fired.", f'description: "key {escaped}"'),
+        encoding="utf-8",
+    )
+    with pytest.raises(taxonomy.TaxonomyError) as raised:
+        taxonomy.load(path, "taxonomy.yml")
+    [problem] = raised.value.diagnostics
+    assert problem.field == "contributing_factors.alerting-gap.description"
+    assert "expected no secrets, got what looks like an AWS access key id" in problem.message
 
 
 def test_loader_first_line_is_redacted_even_unparsed() -> None:

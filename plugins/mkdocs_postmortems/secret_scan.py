@@ -371,11 +371,14 @@ def screen(
     raw: bytes,
     diagnostics: Iterable[Diagnostic],
     document: loader.Document | None = None,
+    *,
+    whole: str = "front matter",
 ) -> Screened:
     """The one step every diagnostic of a postmortem file passes through: its credentials
     (in the text as written, and in front matter values as YAML reads them, escapes and
     all) become errors, and every other diagnostic is redacted so that none quotes one.
-    Works on the raw text, so also when the file could not be parsed (`document` None)."""
+    Works on the raw text, so also when the file could not be parsed (`document` None);
+    `whole` names where a credential is when no field can be named."""
     problems = list(diagnostics)
     try:
         text = loader.decode(path, raw)
@@ -392,13 +395,13 @@ def screen(
     redactor = Redactor(finding.secret for finding, _ in placed)
     if document is not None:
         body_line = document.body_line
-        field_at = _fields(document.marks)
+        field_at = _fields(document.marks, whole)
     else:
         try:
             body_line = loader.split(path, text)[2]
         except loader.LoadError:
             body_line = text.count("\n") + 2  # no front matter to be found: all of it is
-        field_at = _fields(Marks())
+        field_at = _fields(Marks(), whole)
 
     def where(finding: Finding, named: str) -> str:
         if named:
@@ -435,11 +438,6 @@ def screen_source(path: str, raw: bytes) -> Screened:
     except loader.LoadError:
         document = None
     return screen(path, raw, (), document)
-
-
-def redactor_for(text: str) -> Redactor:
-    """A redactor for messages about any text (an importer's source, a taxonomy)."""
-    return Redactor(finding.secret for finding in scan(text))
 
 
 def _in_values(
@@ -516,7 +514,7 @@ def _strings(data: Any, marks: Marks) -> Iterator[tuple[Path, str, tuple[int, in
             yield path, node, marks.value(path)
 
 
-def _fields(marks: Marks) -> Callable[[int, int], str]:
+def _fields(marks: Marks, whole: str) -> Callable[[int, int], str]:
     """(line, column) -> the path of the front matter key or value written there: the last
     one that starts at or before it."""
     places = sorted(
@@ -532,6 +530,6 @@ def _fields(marks: Marks) -> Callable[[int, int], str]:
 
     def field(line: int, column: int) -> str:
         at = bisect.bisect_right(positions, (line, column)) - 1
-        return field_name(places[at][1]) if at >= 0 else "front matter"
+        return field_name(places[at][1]) if at >= 0 else whole
 
     return field

@@ -152,7 +152,7 @@ def load(path: Path, display: str | None = None) -> Taxonomy:
         raise TaxonomyError([error.diagnostic]) from None
     except strict_yaml.YamlError as error:
         problem = loader.yaml_diagnostic(name, error, "taxonomy")
-        raise TaxonomyError(_unquoted(text, [problem])) from None
+        raise TaxonomyError(_screened(name, raw, [problem])) from None
     data, marks = parsed.data, parsed.marks
     if not isinstance(data, dict):
         problem = Diagnostic(
@@ -163,7 +163,7 @@ def load(path: Path, display: str | None = None) -> Taxonomy:
             "expected a mapping with severities, services, teams, contributing_factors,"
             f" got {got(data)}",
         )
-        raise TaxonomyError(_unquoted(text, [problem]))
+        raise TaxonomyError(_screened(name, raw, [problem]))
     problems = [loader.yaml_diagnostic(name, p, "taxonomy") for p in parsed.problems]
     problems.extend(_unknown_required_names(data, name, marks))
     problems.extend(_ambiguous_spellings(data, name, marks))
@@ -172,16 +172,22 @@ def load(path: Path, display: str | None = None) -> Taxonomy:
         taxonomy = Taxonomy.model_validate(data)
     except ValidationError as error:
         problems.extend(from_validation_error(error, name, data, marks, Taxonomy))
+    document = loader.Document(name, data, marks, "", text.count("\n") + 2)  # all of it
+    problems = _screened(name, raw, problems, document)
     if problems:
-        raise TaxonomyError(_unquoted(text, sorted(problems)))
+        raise TaxonomyError(problems)
     return taxonomy
 
 
-def _unquoted(text: str, problems: list[Diagnostic]) -> list[Diagnostic]:
-    """The problems with no credential the file holds quoted (see `redaction`)."""
+def _screened(
+    name: str, raw: bytes, problems: list[Diagnostic], document: loader.Document | None = None
+) -> list[Diagnostic]:
+    """The problems, with the credentials the file holds among them (a taxonomy's words are
+    published and suggested in messages) and none of them quoted (see `secret_scan`)."""
     from mkdocs_postmortems import secret_scan
 
-    return secret_scan.redactor_for(text).diagnostics(problems)
+    screened = secret_scan.screen(name, raw, problems, document, whole="taxonomy")
+    return sorted(screened.diagnostics)
 
 
 def _unknown_required_names(
