@@ -436,6 +436,24 @@ def test_the_strict_build_accepts_what_validate_accepts(tmp_path: Path) -> None:
     mkdocs_build(project, tmp_path / "site")
 
 
+def test_a_body_link_to_nothing_is_refused_or_built(run_cli: RunCli, tmp_path: Path) -> None:
+    """MkDocs checks a page's relative links itself, and warns (failing --strict) with a
+    path of its own and no line; validate must refuse what the strict build refuses, at
+    the link's line, or the build must accept it."""
+    project = tmp_path / "kb"
+    shutil.copytree(FIXTURE, project, ignore=shutil.ignore_patterns("refused", "site"))
+    body = "Links to nothing: [a page](nowhere.md) and ![an image](missing.png).\n"
+    path = project / "postmortems" / "2026" / "2026-03-27-links.md"
+    path.write_text(_postmortem("PM-2026-420", body), encoding="utf-8")
+    line = _line_of(path.read_text(encoding="utf-8"), "Links to nothing")
+    result = run_cli("validate", "--format", "json", "postmortems", cwd=project)
+    if result.returncode == 0:
+        mkdocs_build(project, tmp_path / "site")  # validate accepts: so must the build
+    else:
+        lines = {d["line"] for d in json.loads(result.stdout) if d["path"].endswith(path.name)}
+        assert line in lines, result.stdout
+
+
 def _logged(text: str, path: str) -> bool:
     """Whether a build log or a validate output names `path` (as is, or as Python's repr
     when it holds characters that cannot be printed)."""
