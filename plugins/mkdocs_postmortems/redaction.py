@@ -17,12 +17,12 @@ A quoted value is replaced whole, an unquoted word (a key in a field's name) up 
 nearest separator, by the redacted snippet of the secret scan: `'…' (40 characters)`, or
 `'ghp_…' (40 characters)` when it starts with the prefix the scan itself shows.
 
-`PIECE` is 8: eight characters of a key's random part are at least ~40 bits, while shorter
-stretches are what ordinary text shares with a format's prefix (`AKIA`, `ghp_`, `https:/`)
-and what the scan's own message shows (four characters). Shorter pieces are still hidden
-where a quoted value is one (the rules above). A format's fixed text (`https://hooks.slack.com/
-services/`, `-----BEGIN RSA PRIVATE KEY-----`) is not a piece: a message may still say
-`https://`.
+`PIECE` is 8: eight characters of a key's random part are 32 (hex) to 48 (base 62) bits,
+while shorter stretches are what ordinary text shares with a format's prefix (`AKIA`,
+`ghp_`, `https:/`) and what the scan's own message shows (four characters). Shorter pieces
+are still hidden where a quoted value is one (the rules above). A format's fixed text
+(`https://hooks.slack.com/services/`, `-----BEGIN RSA PRIVATE KEY-----`) is not a piece: a
+message may still say `https://`.
 """
 
 from __future__ import annotations

@@ -10,6 +10,9 @@ rare literal, a substring test (a "needle") decides first whether it runs at all
 A line that holds `postmortems: allow-secret` (in YAML a `# postmortems: allow-secret`
 comment, in Markdown `<!-- postmortems: allow-secret -->`) is left alone: the documented way
 to keep a false positive, such as a documentation example key, on purpose.
+
+`screen` is the step every diagnostic of a file passes through: the file's credentials
+become errors, and the other messages are redacted (`redaction`) so that none quotes one.
 """
 
 from __future__ import annotations
