@@ -176,7 +176,75 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument(
         "--json", action="store_true", help="print the figures as JSON, as /data/stats.json"
     )
+    _overdue_parser(commands)
     return parser
+
+
+def _days(value: str) -> int:
+    try:
+        days = int(value)
+    except ValueError:
+        days = -1
+    if days < 0:
+        raise argparse.ArgumentTypeError(f"expected a number of days, 0 or more, got {value!r}")
+    return days
+
+
+def _overdue_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    overdue = commands.add_parser(
+        "overdue",
+        help="action items overdue or due soon, by owner; postmortems past their deadline",
+        description="List the open and in-progress action items of non-draft postmortems that "
+        "are overdue (or due within --due-within days), grouped by owner, and the postmortems "
+        "past their publish deadline. Exit 1 when anything is overdue or late, or a file has "
+        "errors (printed to stderr); 0 when nothing is; 2 on a usage or internal error.",
+    )
+    overdue.add_argument(
+        "dir",
+        nargs="?",
+        type=Path,
+        default=Path("postmortems"),
+        metavar="DIR",
+        help="the knowledge base folder (default: postmortems/)",
+    )
+    overdue.add_argument(
+        "--taxonomy", type=Path, metavar="FILE", help="taxonomy file (default: taxonomy.yml in DIR)"
+    )
+    overdue.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="the day overdue is judged on (default: POSTMORTEMS_AS_OF, else the day of "
+        "SOURCE_DATE_EPOCH, else today in UTC)",
+    )
+    overdue.add_argument(
+        "--due-within",
+        type=_days,
+        default=0,
+        metavar="DAYS",
+        help="also list items due in the DAYS days from the as-of day on, that day included "
+        "(default: 0, overdue items only)",
+    )
+    overdue.add_argument(
+        "--owner",
+        dest="owners",
+        action="append",
+        metavar="NAME",
+        help="only this owner's items, and the late postmortems NAME is an author of "
+        "(repeat it for several)",
+    )
+    overdue.add_argument(
+        "--publications",
+        action="store_true",
+        help="list only the postmortems past their publish deadline (the JSON lists them "
+        "instead of the action items)",
+    )
+    overdue.add_argument(
+        "--format",
+        choices=["text", "json", "markdown", "github"],
+        default="text",
+        help="text (default), json (a list of action items), markdown (a digest), or github "
+        "(workflow annotations at each item)",
+    )
 
 
 def _load_taxonomy(explicit: Path | None, paths: list[Path]) -> Taxonomy:
@@ -324,6 +392,61 @@ def _stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _overdue(args: argparse.Namespace) -> int:
+    from mkdocs_postmortems import diagnostics as diag
+    from mkdocs_postmortems import follow_up, metrics
+    from mkdocs_postmortems.corpus import load_corpus
+    from mkdocs_postmortems.taxonomy import TaxonomyError
+
+    try:
+        as_of = metrics.as_of_date(args.as_of, option="--as-of")
+    except metrics.AsOfError as error:
+        print(f"postmortems overdue: {error}", file=sys.stderr)
+        return EXIT_CRASH  # a usage error, as argparse's: 1 means overdue here
+    if not args.dir.is_dir():
+        print(f"postmortems overdue: {args.dir}: expected a folder of postmortems", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        taxonomy = _load_taxonomy(args.taxonomy, [args.dir])
+    except TaxonomyError as error:
+        sys.stderr.write(diag.format_text(error.diagnostics))
+        return EXIT_INVALID
+    corpus = load_corpus([args.dir], taxonomy, as_of=as_of)
+    sys.stderr.write(diag.format_text(corpus.diagnostics))
+    report = follow_up.Report(
+        as_of,
+        args.due_within,
+        follow_up.rows(corpus.entries, taxonomy, as_of, args.due_within, args.owners),
+        follow_up.late_publications(corpus.entries, taxonomy, as_of, args.owners),
+    )
+    parts = {"items": not args.publications, "publications": True}
+    if args.format == "json":
+        sys.stdout.write(follow_up.to_json(report, publications=args.publications))
+        if report.late and not args.publications:
+            late = len(report.late)
+            print(
+                f"postmortems overdue: {late} postmortem{'s' * (late != 1)} past the publish "
+                "deadline, not in this list (--publications lists them)",
+                file=sys.stderr,
+            )
+    elif args.format == "markdown":
+        sys.stdout.write(follow_up.to_markdown(report, **parts))
+    elif args.format == "github":
+        positions = follow_up.positions(report, corpus.entries)
+        sys.stdout.write(follow_up.to_github(report, positions, **parts))
+        print(follow_up.summary(report), file=sys.stderr)
+    else:
+        sys.stdout.write(follow_up.to_text(report, **parts))
+    if not corpus.ok:
+        errors = sum(1 for d in corpus.diagnostics if d.level == "error")
+        print(
+            f"postmortems overdue: {errors} error{'s' * (errors != 1)}; the list leaves out "
+            "the files with errors",
+            file=sys.stderr,
+        )
+    return EXIT_INVALID if report.anything_overdue or not corpus.ok else EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {
@@ -332,6 +455,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "new": _new,
         "import": _import,
         "stats": _stats,
+        "overdue": _overdue,
     }
     try:
         return handlers[args.command](args)

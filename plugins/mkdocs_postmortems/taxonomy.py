@@ -62,12 +62,36 @@ def _check_level(value: Any) -> str:
     return value
 
 
+_GITHUB_LOGIN = r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}"
+_GITHUB_HANDLE = re.compile(rf"{_GITHUB_LOGIN}(?:/[A-Za-z0-9][A-Za-z0-9_.-]{{0,99}})?")
+
+
+def _check_handle(value: Any) -> str:
+    """A GitHub user name (`ana-silva`), or a team as `org/team` (mentioned, never assigned):
+    written without `@`, so one spelling reaches both assignment and mention."""
+    if not isinstance(value, str) or not _GITHUB_HANDLE.fullmatch(value):
+        raise ValueError(
+            "expected a GitHub user name (letters, digits and single hyphens, at most 39, "
+            f"no @) or a team as org/team, got {got(value)}"
+        )
+    return value
+
+
+GitHubHandle = Annotated[str, BeforeValidator(_check_handle)]
+
+
 class Taxonomy(_Model):
     severities: dict[Annotated[str, BeforeValidator(_check_level)], Severity] = Field(min_length=1)
     services: list[Slug] | None = None
     teams: list[Slug] | None = None
     contributing_factors: dict[Slug, Factor] | None = None
     required: Required = Field(default_factory=Required)
+    owners: dict[Text, GitHubHandle] | None = None
+    """Action item owners (as written in `owner:`) -> GitHub handles, for follow-up issues."""
+
+    def handle(self, owner: str | None) -> str | None:
+        """The GitHub handle of an action item's owner, when `owners:` maps it."""
+        return (self.owners or {}).get(owner) if owner is not None else None
 
     def rank(self, level: str | None) -> int:
         """Position of a severity, most severe first; unknown levels after every known one,
