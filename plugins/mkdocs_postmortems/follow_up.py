@@ -300,7 +300,7 @@ def summary(report: Report) -> str:
     soon = len(report.rows) - overdue
     parts = [f"{overdue} action item{'s' * (overdue != 1)} overdue"]
     if report.due_within > 0:
-        parts.append(f"{soon} due within {report.due_within} days")
+        parts.append(f"{soon} due within {report.due_within} day{'s' * (report.due_within != 1)}")
     late = len(report.late)
     if late:
         parts.append(f"{late} postmortem{'s' * (late != 1)} past the publish deadline")
