@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -19,7 +20,7 @@ from urllib.parse import unquote
 import pytest
 import yaml
 
-from mkdocs_postmortems import follow_up
+from mkdocs_postmortems import follow_up, taxonomy
 from mkdocs_postmortems import follow_up_issues as fui
 
 REPO = Path(__file__).resolve().parents[1]
@@ -458,3 +459,61 @@ def test_actionlint_refuses_a_broken_workflow(tmp_path: Path) -> None:
 
 def test_every_workflow_is_checked() -> None:
     assert {w.name for w in WORKFLOWS} >= {"pr.yml", "pages.yml", "follow-up.yml"}
+
+
+def test_late_postmortems_reach_their_authors() -> None:
+    """A postmortem past its publish deadline is its authors' work: each gets it in their
+    issue, beside their overdue items; an owner with only items due soon gets no issue."""
+
+    @dataclass(frozen=True)
+    class Late:
+        postmortem: str = "PM-7"
+        title: str = "Checkout | <b>5xx</b>"
+        path: str = "postmortems/2026/x.md"
+        severity: str = "P1"
+        status: str = "in-review"
+        resolved_at: dt.date = dt.date(2026, 1, 5)
+        deadline: dt.date = dt.date(2026, 2, 4)
+        days_late: int = 56
+
+    as_of = dt.date(2026, 4, 1)
+    soon = follow_up.Row(
+        "PM-1", "T", "p.md", "P1", 0, "Soon", "li.wei", None, dt.date(2026, 4, 3), -2, "open", "low"
+    )
+    late = follow_up.Late(Late(), ("ana.silva", "Zoë"))
+    report = follow_up.Report(as_of, 14, [soon], [late])
+    handles = {"ana.silva": "ana-silva"}
+    wanted = fui.wanted_issues(report, lambda o: handles.get(o or ""), lambda r: r.postmortem)
+    assert [w.owner for w in wanted] == ["ana.silva", "Zoë"]
+    body = wanted[0].body
+    assert "@ana-silva: **ana.silva** has 1 postmortem past the publish deadline" in body
+    assert "### Postmortems to publish" in body
+    assert (
+        "| PM-7 | Checkout \\| \\<b\\>5xx\\</b\\> | P1 | in-review | 2026-02-04 | 56 days |" in body
+    )
+    assert "Soon" not in body
+
+
+def test_owners_map_is_validated(tmp_path: Path) -> None:
+    """Each handle at its line: a user name (no @, single hyphens, 39 at most) or org/team."""
+    path = tmp_path / "taxonomy.yml"
+    path.write_text(
+        "severities:\n  P1: {label: A, description: a}\nowners:\n"
+        "  ok: ana-silva\n  team: bazaarly/payments\n  at: '@ana'\n  double: a--b\n"
+        "  long: " + "a" * 40 + "\n  trailing: ana-\n  spaced: ana silva\n",
+        "utf-8",
+    )
+    with pytest.raises(taxonomy.TaxonomyError) as error:
+        taxonomy.load(path)
+    found = [(d.line, d.field) for d in error.value.diagnostics]
+    assert found == [
+        (6, "owners.at"),
+        (7, "owners.double"),
+        (8, "owners.long"),
+        (9, "owners.trailing"),
+        (10, "owners.spaced"),
+    ]
+    assert all("expected a GitHub user name" in d.message for d in error.value.diagnostics)
+    good = tmp_path / "good.yml"
+    good.write_text("severities:\n  P1: {label: A, description: a}\n", "utf-8")
+    assert taxonomy.load(good).handle("ana") is None

@@ -9,6 +9,9 @@ import datetime as dt
 import json
 import re
 import shutil
+import sys
+import types
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import RunCli
-from mkdocs_postmortems import follow_up, taxonomy, writer
-from mkdocs_postmortems.corpus import load_corpus
+from mkdocs_postmortems import cli, follow_up, taxonomy, writer
+from mkdocs_postmortems.corpus import Entry, load_corpus
 from mkdocs_postmortems.importers import icco
-from mkdocs_postmortems.taxonomy import DEFAULT
+from mkdocs_postmortems.taxonomy import DEFAULT, Taxonomy
 
 REPO = Path(__file__).resolve().parents[1]
 KB = REPO / "tests" / "fixtures" / "analytics-kb" / "postmortems"
@@ -450,3 +453,86 @@ def test_icco_corpus_text_and_markdown(run_cli: RunCli, icco_kb: Path, tmp_path:
     assert text.returncode == markdown.returncode == 1
     assert "@everyone <b>x</b> (" in text.stdout  # text is text
     assert "### \\@\u200beveryone \\<b\\>x\\</b\\> (" in markdown.stdout
+
+
+# Late publications (the `deadlines` module's list, stood in for here) --------------------------
+
+
+@dataclass(frozen=True)
+class _Late:
+    """The shape `deadlines.late_publications` returns."""
+
+    postmortem: str
+    title: str
+    path: str
+    severity: str
+    status: str
+    resolved_at: dt.date
+    deadline: dt.date
+    days_late: int
+
+
+@pytest.fixture
+def late_review(monkeypatch: pytest.MonkeyPatch, edge_kb: Path) -> Path:
+    """The edge knowledge base, its in-review PM-2 late by 5 days on any as-of day."""
+
+    def late_publications(entries: list[Entry], tax: Taxonomy, as_of: dt.date) -> list[_Late]:
+        return [
+            _Late(
+                e.postmortem.id or "",
+                e.postmortem.title or "",
+                e.path,
+                e.postmortem.severity or "",
+                e.postmortem.status or "",
+                dt.date(2026, 1, 5),
+                as_of - dt.timedelta(days=5),
+                5,
+            )
+            for e in entries
+            if e.postmortem.status == "in-review"
+        ]
+
+    stub = types.ModuleType("mkdocs_postmortems.deadlines")
+    stub.late_publications = late_publications  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "mkdocs_postmortems.deadlines", stub)
+    return edge_kb
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = cli.main(["overdue", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_late_publications_are_listed_and_fail_the_check(
+    late_review: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kb = str(late_review)
+    # Nothing is overdue on 2026-01-10, but PM-2 is late: exit 1.
+    code, out, _ = _run(capsys, kb, "--as-of", "2026-01-10")
+    assert code == 1
+    assert "Postmortems past their publish deadline as of 2026-01-10:" in out
+    assert re.search(r"PM-2\s+P2\s+in-review\s+deadline 2026-01-05\s+5 days late", out)
+    assert out.endswith(
+        "0 action items overdue, 1 postmortem past the publish deadline, as of 2026-01-10.\n"
+    )
+    # The JSON list stays the action items' list, and says what it leaves out.
+    code, out, err = _run(capsys, kb, "--as-of", "2026-01-10", "--format", "json")
+    assert (code, json.loads(out)) == (1, [])
+    assert "1 postmortem past the publish deadline, not in this list" in err
+    code, out, _ = _run(capsys, kb, "--as-of", "2026-01-10", "--format", "json", "--publications")
+    late = json.loads(out)
+    assert [(p["postmortem"], p["days_late"], p["deadline"], p["authors"]) for p in late] == [
+        ("PM-2", 5, "2026-01-05", ["someone"])
+    ]
+    # Markdown: a section of its own; github: an error at the `status:` line.
+    _, out, _ = _run(capsys, kb, "--as-of", "2026-01-10", "--format", "markdown")
+    assert "## Postmortems past their publish deadline as of 2026-01-10" in out
+    _, out, _ = _run(capsys, kb, "--as-of", "2026-01-10", "--format", "github")
+    found = re.fullmatch(r"::error file=([^,]+),line=(\d+),col=\d+,title=status::.*\n", out)
+    assert found, out
+    text = Path(found.group(1)).read_text("utf-8").splitlines()
+    assert text[int(found.group(2)) - 1] == "status: in-review"
+    # --owner keeps the late postmortems its owner wrote.
+    assert _run(capsys, kb, "--as-of", "2026-01-10", "--owner", "nobody")[0] == 0
+    assert _run(capsys, kb, "--as-of", "2026-01-10", "--owner", "someone")[0] == 1
