@@ -110,11 +110,12 @@ def repo(tmp_path: Path) -> dict[str, Any]:
         GITHUB_SERVER_URL="https://github.com",
         GITHUB_REPOSITORY="bazaarly/postmortems",
         GITHUB_REF_NAME="main",
+        GITHUB_STEP_SUMMARY=str(tmp_path / "summary.md"),
         PYTHONUTF8="1",
     )
     work = tmp_path / "work"
     work.mkdir()
-    return {"env": env, "state": state, "work": work}
+    return {"env": env, "state": state, "work": work, "summary": tmp_path / "summary.md"}
 
 
 def follow(repo: dict[str, Any], as_of: str, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -210,6 +211,10 @@ def test_open_update_close_reopen(repo: dict[str, Any]) -> None:
     assert '"2026-02-01"' in source.splitlines()[line - 1]
     li = issues["li.wei"]["body"]
     assert "Runbook for the gateway" in li and "Load test" not in li
+    # The run's page shows the digest too.
+    digest = repo["summary"].read_text("utf-8")
+    assert digest.startswith("## Overdue action items as of 2026-04-01\n")
+    assert "### \\(no owner\\) (1 overdue)" in digest
 
     # 1b. The same run again changes nothing.
     calls = len(state(repo)["calls"])
@@ -517,3 +522,28 @@ def test_owners_map_is_validated(tmp_path: Path) -> None:
     good = tmp_path / "good.yml"
     good.write_text("severities:\n  P1: {label: A, description: a}\n", "utf-8")
     assert taxonomy.load(good).handle("ana") is None
+
+
+def test_long_lists_are_cut_to_fit_an_issue() -> None:
+    rows = [
+        follow_up.Row(
+            "PM-1",
+            "T",
+            "p.md",
+            "P1",
+            i,
+            f"Item {i}",
+            "ana",
+            None,
+            dt.date(2026, 1, 1),
+            90,
+            "open",
+            "low",
+        )
+        for i in range(fui.ROW_LIMIT + 50)
+    ]
+    want = fui.issue_for("ana", None, rows, [], dt.date(2026, 4, 1), 0, lambda r: r.postmortem)
+    assert want.body.count("| PM-1 |") == fui.ROW_LIMIT
+    assert "and 50 more: `postmortems overdue --owner`" in want.body
+    assert len(want.keys) == fui.ROW_LIMIT + 50  # every item is remembered all the same
+    assert len(want.body) < 65536

@@ -36,6 +36,8 @@ LABEL_DESCRIPTION = "Overdue postmortem action items of one owner (follow-up wor
 LIST_LIMIT = 1000
 """Issues the run reads: one per owner ever followed up, reopened rather than opened again."""
 TITLE_LIMIT = 200
+ROW_LIMIT = 100
+"""Rows of a table in an issue or comment; the rest are counted."""
 _MARKER = "<!-- postmortems-follow-up: owner={} -->"
 _MARKER_RE = re.compile(r"<!-- postmortems-follow-up: owner=([A-Za-z0-9%._~-]+) -->")
 _ITEMS = "<!-- postmortems-follow-up-items: {} -->"
@@ -116,6 +118,19 @@ def links(source_url: str | None, positions: Mapping[Any, tuple[int, int]]) -> C
     return cell
 
 
+def _table(rows: Sequence[Row], link: Callable[[Row], str]) -> str:
+    """The rows' table, the first `ROW_LIMIT` of them: an issue holds 65,536 characters."""
+    table = markdown_table(
+        follow_up.ITEM_HEADER, (follow_up.item_cells(r, link(r)) for r in rows[:ROW_LIMIT])
+    )
+    if len(rows) > ROW_LIMIT:
+        table += (
+            f"\nand {len(rows) - ROW_LIMIT} more: `postmortems overdue --owner` with this "
+            "owner's name lists them all.\n"
+        )
+    return table
+
+
 def issue_for(
     owner: str,
     handle: str | None,
@@ -145,15 +160,13 @@ def issue_for(
         parts += [
             "### Overdue action items",
             "",
-            markdown_table(
-                follow_up.ITEM_HEADER, (follow_up.item_cells(r, link(r)) for r in overdue)
-            ),
+            _table(overdue, link),
         ]
     if soon:
         parts += [
             f"### Due in the next {due_within} days",
             "",
-            markdown_table(follow_up.ITEM_HEADER, (follow_up.item_cells(r, link(r)) for r in soon)),
+            _table(soon, link),
         ]
     if late:
         parts += [
@@ -406,8 +419,10 @@ def _news(want: Wanted, newly: Sequence[Row], as_of: dt.date, *, reopened: bool)
     ]
     lines += [
         f"- {markdown_text(r.postmortem)}: {markdown_text(r.title)} (due {r.due.isoformat()})"
-        for r in newly
+        for r in newly[:ROW_LIMIT]
     ]
+    if len(newly) > ROW_LIMIT:
+        lines.append(f"- and {len(newly) - ROW_LIMIT} more (see the description)")
     return "\n".join(lines) + "\n"
 
 
@@ -476,6 +491,10 @@ def run(argv: Sequence[str] | None = None, environ: Mapping[str, str] = os.envir
         follow_up.rows(corpus.entries, taxonomy, as_of, args.due_within),
         follow_up.late_publications(corpus.entries, taxonomy, as_of),
     )
+    summary = environ.get("GITHUB_STEP_SUMMARY")
+    if summary:  # the run's page shows the digest, whatever happens to the issues
+        with open(summary, "a", encoding="utf-8") as out:
+            out.write(follow_up.to_markdown(report))
     source_url = args.source_url or default_source_url(environ)
     link = links(source_url, follow_up.positions(report, corpus.entries) if source_url else {})
     wanted = wanted_issues(report, taxonomy.handle, link)
