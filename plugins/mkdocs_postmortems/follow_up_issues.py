@@ -24,7 +24,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO
 from urllib.parse import quote
 
 from mkdocs_postmortems import follow_up
@@ -94,7 +94,7 @@ class Existing:
 class Action:
     """One step of the plan: `create`, `update` (maybe reopening), `close` or `duplicate`."""
 
-    kind: str
+    kind: Literal["create", "update", "close", "duplicate"]
     wanted: Wanted | None = None
     existing: Existing | None = None
     edit: bool = False
