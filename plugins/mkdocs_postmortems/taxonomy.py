@@ -29,6 +29,9 @@ class Severity(_Model):
     label: Text
     description: Text
     action_item_sla_days: Annotated[int, Field(gt=0)] | None = None
+    publish_within_days: Annotated[int, Field(ge=0)] | None = None
+    """Days from `resolved_at` by which a postmortem of this severity should be published;
+    none: no deadline (see `deadlines`)."""
 
 
 class Factor(_Model):
