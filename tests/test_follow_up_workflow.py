@@ -12,7 +12,6 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -22,6 +21,7 @@ import yaml
 
 from mkdocs_postmortems import follow_up, taxonomy
 from mkdocs_postmortems import follow_up_issues as fui
+from mkdocs_postmortems.deadlines import LatePublication
 
 REPO = Path(__file__).resolve().parents[1]
 FAKE_GH = REPO / "tests" / "fake_gh.py"
@@ -470,22 +470,21 @@ def test_late_postmortems_reach_their_authors() -> None:
     """A postmortem past its publish deadline is its authors' work: each gets it in their
     issue, beside their overdue items; an owner with only items due soon gets no issue."""
 
-    @dataclass(frozen=True)
-    class Late:
-        postmortem: str = "PM-7"
-        title: str = "Checkout | <b>5xx</b>"
-        path: str = "postmortems/2026/x.md"
-        severity: str = "P1"
-        status: str = "in-review"
-        resolved_at: dt.date = dt.date(2026, 1, 5)
-        deadline: dt.date = dt.date(2026, 2, 4)
-        days_late: int = 56
-
     as_of = dt.date(2026, 4, 1)
     soon = follow_up.Row(
         "PM-1", "T", "p.md", "P1", 0, "Soon", "li.wei", None, dt.date(2026, 4, 3), -2, "open", "low"
     )
-    late = follow_up.Late(Late(), ("ana.silva", "Zoë"))
+    publication = LatePublication(
+        "PM-7",
+        "Checkout | <b>5xx</b>",
+        "postmortems/2026/x.md",
+        "P1",
+        "in-review",
+        dt.date(2026, 1, 5),
+        dt.date(2026, 2, 4),
+        56,
+    )
+    late = follow_up.Late(publication, ("ana.silva", "Zoë"))
     report = follow_up.Report(as_of, 14, [soon], [late])
     handles = {"ana.silva": "ana-silva"}
     wanted = fui.wanted_issues(report, lambda o: handles.get(o or ""), lambda r: r.postmortem)

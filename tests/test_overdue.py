@@ -9,9 +9,6 @@ import datetime as dt
 import json
 import re
 import shutil
-import sys
-import types
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +19,9 @@ from hypothesis import strategies as st
 
 from conftest import RunCli
 from mkdocs_postmortems import cli, follow_up, taxonomy, writer
-from mkdocs_postmortems.corpus import Entry, load_corpus
+from mkdocs_postmortems.corpus import load_corpus
 from mkdocs_postmortems.importers import icco
-from mkdocs_postmortems.taxonomy import DEFAULT, Taxonomy
+from mkdocs_postmortems.taxonomy import DEFAULT
 
 REPO = Path(__file__).resolve().parents[1]
 KB = REPO / "tests" / "fixtures" / "analytics-kb" / "postmortems"
@@ -455,46 +452,22 @@ def test_icco_corpus_text_and_markdown(run_cli: RunCli, icco_kb: Path, tmp_path:
     assert "### \\@\u200beveryone \\<b\\>x\\</b\\> (" in markdown.stdout
 
 
-# Late publications (the `deadlines` module's list, stood in for here) --------------------------
-
-
-@dataclass(frozen=True)
-class _Late:
-    """The shape `deadlines.late_publications` returns."""
-
-    postmortem: str
-    title: str
-    path: str
-    severity: str
-    status: str
-    resolved_at: dt.date
-    deadline: dt.date
-    days_late: int
+# Late publications (`deadlines`) --------------------------------------------------------------
 
 
 @pytest.fixture
-def late_review(monkeypatch: pytest.MonkeyPatch, edge_kb: Path) -> Path:
-    """The edge knowledge base, its in-review PM-2 late by 5 days on any as-of day."""
-
-    def late_publications(entries: list[Entry], tax: Taxonomy, as_of: dt.date) -> list[_Late]:
-        return [
-            _Late(
-                e.postmortem.id or "",
-                e.postmortem.title or "",
-                e.path,
-                e.postmortem.severity or "",
-                e.postmortem.status or "",
-                dt.date(2026, 1, 5),
-                as_of - dt.timedelta(days=5),
-                5,
-            )
-            for e in entries
-            if e.postmortem.status == "in-review"
-        ]
-
-    stub = types.ModuleType("mkdocs_postmortems.deadlines")
-    stub.late_publications = late_publications  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "mkdocs_postmortems.deadlines", stub)
+def late_review(edge_kb: Path) -> Path:
+    """The edge knowledge base with a publish deadline on the day of `resolved_at` for P2:
+    its in-review PM-2 (resolved 2026-01-05) is late from 2026-01-06 on."""
+    path = edge_kb / "taxonomy.yml"
+    text = path.read_text("utf-8")
+    path.write_text(
+        text.replace(
+            "P2: {label: B, description: b}",
+            "P2: {label: B, description: b, publish_within_days: 0}",
+        ),
+        "utf-8",
+    )
     return edge_kb
 
 

@@ -10,40 +10,18 @@ overdue as `metrics.days_overdue` says: open or in progress, and due before the 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from mkdocs_postmortems import metrics
+from mkdocs_postmortems import deadlines, metrics
 from mkdocs_postmortems.corpus import Entry
+from mkdocs_postmortems.deadlines import LatePublication
 from mkdocs_postmortems.diagnostics import Diagnostic, format_github
 from mkdocs_postmortems.schema import ACTIVE_ACTION_STATUSES
 from mkdocs_postmortems.taxonomy import Taxonomy
-
-
-class LatePublication(Protocol):
-    """What `deadlines.late_publications` gives for each postmortem past its deadline."""
-
-    @property
-    def postmortem(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def path(self) -> str: ...
-    @property
-    def severity(self) -> str: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def resolved_at(self) -> dt.date: ...
-    @property
-    def deadline(self) -> dt.date: ...
-    @property
-    def days_late(self) -> int: ...
-
 
 NO_OWNER = "(no owner)"
 """How an item without `owner:` is grouped in text and Markdown (its JSON owner is null)."""
@@ -205,12 +183,6 @@ def late_publications(
 ) -> list[Late]:
     """Postmortems past their publish deadline (`deadlines`), with their authors; only
     those `authors` wrote when given. Most late first."""
-    try:
-        deadlines = importlib.import_module("mkdocs_postmortems.deadlines")
-    except ModuleNotFoundError as error:  # a build of the package without publish deadlines
-        if error.name != "mkdocs_postmortems.deadlines":
-            raise
-        return []
     by_path = {entry.path: entry for entry in entries}
     wanted = None if authors is None else set(authors)
     out: list[Late] = []
