@@ -43,9 +43,11 @@ from mkdocs_postmortems.diagnostics import Diagnostic
 from mkdocs_postmortems.html_rules import BodyIds
 from mkdocs_postmortems.pages import build as site_module
 from mkdocs_postmortems.pages import catalog as catalog_module
+from mkdocs_postmortems.pages import feeds as feeds_module
 from mkdocs_postmortems.pages import headings as headings_module
 from mkdocs_postmortems.pages import problems as problems_module
 from mkdocs_postmortems.pages.common import Page
+from mkdocs_postmortems.pages.feeds import HeadLinks
 from mkdocs_postmortems.pages.html import esc, search_view
 from mkdocs_postmortems.pages.listings import home_block, home_catalog
 from mkdocs_postmortems.pages.postmortem import SECTIONS
@@ -90,6 +92,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         """Under `mkdocs serve`, this build's problems, shown on its pages."""
         self.taxonomy_problems: list[Diagnostic] = []
         self.folder_watch: serve.FolderWatch | None = None
+        self.feed_links: HeadLinks | None = None
+        """The feeds each page announces in its head (`pages.feeds`)."""
 
     def _root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
@@ -162,7 +166,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.analytics = analytics_build.Pending(
             site_module.AnalyticsJob(site_module.thin(catalog), rows)
         )
-        site = site_module.lists(catalog, postmortem_pages=False)
+        about = feeds_module.About(config.site_name, config.site_url)
+        site = site_module.lists(catalog, postmortem_pages=False, about=about)
+        self.feed_links = site.head_links
         site_module.add_assets(site)
         for diagnostic in site.problems:
             log.warning(str(diagnostic))
@@ -379,6 +385,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         # now, and thousands of them would otherwise peak together with the search index.
         if page.file.src_uri in self.pages:
             page.content = None
+        if self.feed_links is not None:  # every page announces the site's feed, a term its own
+            output = self.feed_links.insert(output, page.file.src_uri, page.url)
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -17,7 +17,15 @@ from mkdocs_postmortems import charts, colours
 from mkdocs_postmortems.analytics.rows import Rows
 from mkdocs_postmortems.corpus import Entry
 from mkdocs_postmortems.diagnostics import Diagnostic
-from mkdocs_postmortems.pages import exports, listings, postmortem, urls
+from mkdocs_postmortems.pages import (
+    calendars,
+    exports,
+    feeds,
+    listings,
+    postmortem,
+    subscribe,
+    urls,
+)
 from mkdocs_postmortems.pages.catalog import Catalog
 from mkdocs_postmortems.pages.common import Page
 from mkdocs_postmortems.schema import Postmortem
@@ -37,6 +45,8 @@ class Site:
     """Other files by their path in the site: data exports, charts and assets."""
     figures: dict[str, Any] = field(default_factory=dict)
     """The analytics figures, as `/data/stats.json` holds them."""
+    head_links: feeds.HeadLinks | None = None
+    """The feeds each page announces in its head (`feeds.HeadLinks.insert`)."""
 
     @property
     def problems(self) -> list[Diagnostic]:
@@ -47,7 +57,13 @@ def asset(name: str) -> bytes:
     return resources.files("mkdocs_postmortems").joinpath("assets", name).read_bytes()
 
 
-def generate(catalog: Catalog, frames: Frames, *, postmortem_pages: bool = True) -> Site:
+def generate(
+    catalog: Catalog,
+    frames: Frames,
+    *,
+    postmortem_pages: bool = True,
+    about: feeds.About | None = None,
+) -> Site:
     """Every page and file of the site, from the catalog (`catalog.build`) of the corpus
     and its analytics tables (`analytics.frames.build`, drafts always left out).
 
@@ -55,7 +71,7 @@ def generate(catalog: Catalog, frames: Frames, *, postmortem_pages: bool = True)
     (`postmortem.page`): thousands of pages of HTML need not wait in memory together."""
     from mkdocs_postmortems.pages import site_analytics  # pandas: only where it is needed
 
-    site = lists(catalog, postmortem_pages=postmortem_pages)
+    site = lists(catalog, postmortem_pages=postmortem_pages, about=about)
     made = site_analytics.make(catalog, frames)
     site.pages.extend(made.pages)
     site.files.update(made.files)
@@ -64,8 +80,11 @@ def generate(catalog: Catalog, frames: Frames, *, postmortem_pages: bool = True)
     return site
 
 
-def lists(catalog: Catalog, *, postmortem_pages: bool = True) -> Site:
-    """The site but its analytics pages, their charts and `/data/stats.json`, and assets."""
+def lists(
+    catalog: Catalog, *, postmortem_pages: bool = True, about: feeds.About | None = None
+) -> Site:
+    """The site but its analytics pages, their charts and `/data/stats.json`, and assets.
+    `about` is what the site's configuration tells the feeds and calendars (name, URL)."""
     site = Site(catalog)
     # The exports first: their records, a dict per postmortem, are freed before the pages
     # are built, so that the two never take memory at once.
@@ -81,7 +100,18 @@ def lists(catalog: Catalog, *, postmortem_pages: bool = True) -> Site:
         site.pages.extend(
             listings.term_page(catalog, kind, key) for key in listings.terms(catalog, kind)
         )
+    subscriptions(site, about or feeds.About())
     return site
+
+
+def subscriptions(site: Site, about: feeds.About) -> None:
+    """The Atom feeds, the calendars and the page that lists them (`/subscribe/`)."""
+    made_feeds = feeds.make(site.catalog, about)
+    made_calendars = calendars.make(site.catalog, about)
+    site.files.update(made_feeds.files)
+    site.files.update(made_calendars.files)
+    site.head_links = made_feeds.head
+    site.pages.append(subscribe.page(site.catalog, made_feeds, made_calendars))
 
 
 def add_assets(site: Site) -> None:
