@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from mkdocs_postmortems.diagnostics import Diagnostic
     from mkdocs_postmortems.taxonomy import Taxonomy
 
 EXIT_OK, EXIT_INVALID, EXIT_CRASH = 0, 1, 2
@@ -259,7 +260,7 @@ def _load_taxonomy(explicit: Path | None, paths: list[Path]) -> Taxonomy:
 
 def _validate(args: argparse.Namespace) -> int:
     from mkdocs_postmortems import diagnostics as diag
-    from mkdocs_postmortems import metrics
+    from mkdocs_postmortems import metrics, recurrence
     from mkdocs_postmortems.corpus import load_corpus
     from mkdocs_postmortems.taxonomy import FILENAME, TaxonomyError
 
@@ -283,17 +284,30 @@ def _validate(args: argparse.Namespace) -> int:
     # Files named are checked against the rest of their folder too (duplicate ids and
     # pages), as the build would check them; only their own problems are reported.
     corpus = load_corpus(paths, taxonomy, context=True, as_of=as_of)
-    sys.stdout.write(formatter(corpus.diagnostics))
-    errors = sum(1 for d in corpus.diagnostics if d.level == "error")
+    # Recurrence alerts are notices for reviewers: printed with the problems, never one.
+    found = _in_file_order(corpus.diagnostics, recurrence.notices(corpus, taxonomy, as_of))
+    sys.stdout.write(formatter(found))
+    errors = sum(1 for d in found if d.level == "error")
     if args.format == "text":
         sys.stdout.flush()
         files = "file" if corpus.files == 1 else "files"
         verdict = "all valid" if errors == 0 else f"{errors} error{'s' * (errors != 1)}"
-        warnings = len(corpus.diagnostics) - errors
-        if warnings:
-            verdict += f", {warnings} warning{'s' * (warnings != 1)}"
+        for level in ("warning", "notice"):
+            count = sum(1 for d in found if d.level == level)
+            if count:
+                verdict += f", {count} {level}{'s' * (count != 1)}"
         print(f"{corpus.files} {files} checked: {verdict}", file=sys.stderr)
     return EXIT_OK if errors == 0 else EXIT_INVALID
+
+
+def _in_file_order(problems: list[Diagnostic], notices: list[Diagnostic]) -> list[Diagnostic]:
+    """The notices among the problems: files in the order met, each file's by line."""
+    if not notices:
+        return problems
+    rank: dict[str, int] = {}
+    for d in [*problems, *notices]:
+        rank.setdefault(d.path, len(rank))
+    return sorted([*problems, *sorted(notices)], key=lambda d: (rank[d.path], d.line, d.column))
 
 
 def _schema(args: argparse.Namespace) -> int:

@@ -49,6 +49,9 @@ class Corpus:
     entries: list[Entry] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0
+    context: list[Found] = field(default_factory=list)
+    """The rest of the named files' knowledge bases (`discover`), unread: what checks
+    across files (`recurrence`) may read to check the named ones against."""
 
     @property
     def ok(self) -> bool:
@@ -240,7 +243,9 @@ class Loading:
         return loaded
 
     def _corpus(self, all_loaded: list[Loaded]) -> Corpus:
-        corpus = Corpus(diagnostics=list(self.diagnostics), files=len(self.named))
+        corpus = Corpus(
+            diagnostics=list(self.diagnostics), files=len(self.named), context=self.context
+        )
         claims = [
             uniqueness.Claim(found.display, loaded.id, loaded.id_position)
             for found, loaded in zip(self.named, all_loaded, strict=True)

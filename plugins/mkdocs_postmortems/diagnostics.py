@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
 
-Level = Literal["error", "warning"]
+Level = Literal["error", "warning", "notice"]
+"""Only errors make a file invalid (and `validate` exit 1); a warning is a problem that does
+not, a notice is news for the reader (`recurrence`), never a problem."""
 
 
 @dataclass(frozen=True, order=True)
@@ -28,7 +30,7 @@ class Diagnostic:
     def __str__(self) -> str:
         path = self.path if self.path.isprintable() else repr(self.path)
         where = f"{path}:{self.line}:{self.column}"
-        prefix = "" if self.level == "error" else "warning: "
+        prefix = "" if self.level == "error" else f"{self.level}: "
         field = f"{self.field}: " if self.field else ""
         return f"{where}: {prefix}{field}{self.message}"
 
