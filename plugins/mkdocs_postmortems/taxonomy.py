@@ -16,7 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from mkdocs_postmortems import discovery, loader, reading, strict_yaml
 from mkdocs_postmortems.diagnostics import Diagnostic
 from mkdocs_postmortems.messages import field_name, suggest
-from mkdocs_postmortems.schema import Slug, Text, got
+from mkdocs_postmortems.schema import Boolean, Slug, Text, got
 
 FILENAME = "taxonomy.yml"
 
@@ -40,6 +40,16 @@ class Factor(_Model):
     aliases: list[Text] = Field(default_factory=list)
 
 
+class BeforePublishing(_Model):
+    """The review gates: what a postmortem needs before `status: published`. Off unless a
+    taxonomy turns them on, so knowledge bases written without them keep validating."""
+
+    review_held: Boolean = False
+    """A review meeting on record (`review.held_on`)."""
+    approvals: Annotated[int, Field(ge=0)] = 0
+    """At least this many `approvals` with `approved: true`."""
+
+
 class Required(_Model):
     """Which fields a postmortem must have; field names of the schema."""
 
@@ -57,6 +67,7 @@ class Required(_Model):
     )
     unless_draft: list[str] = Field(default_factory=lambda: ["resolved_at", "contributing_factors"])
     open_action_items: list[str] = Field(default_factory=lambda: ["owner", "due"])
+    before_publishing: BeforePublishing = Field(default_factory=BeforePublishing)
 
 
 def _check_level(value: Any) -> str:

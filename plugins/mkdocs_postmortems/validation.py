@@ -7,10 +7,11 @@ file in one run rather than one per push.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from mkdocs_postmortems import body_check, bounds, metrics
 from mkdocs_postmortems.diagnostics import Diagnostic, has_errors
@@ -20,6 +21,7 @@ from mkdocs_postmortems.schema import (
     ACTIVE_ACTION_STATUSES,
     FINAL_STATUSES,
     TIMESTAMP_ORDER,
+    Boolean,
     Postmortem,
     got,
     parse_date,
@@ -49,6 +51,7 @@ def validate(
         )
     checks = _Checks(document, diagnostics)
     checks.required(taxonomy)
+    checks.before_publishing(taxonomy)
     checks.vocabularies(taxonomy)
     checks.time_order()
     checks.no_repeats()
@@ -61,6 +64,13 @@ def validate(
 
 
 PLACEHOLDER = bounds.PLACEHOLDER
+_BOOLEAN: TypeAdapter[bool] = TypeAdapter(Boolean)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
 _UNIQUE = unique_lists(Postmortem)
 
 
@@ -157,6 +167,42 @@ class _Checks:
             self.error(path, f"expected at least one item, got none{why}")
         elif parent[name] is None or parent[name] == {}:
             self.error(path, f"expected a value, got nothing{why}")
+
+    def before_publishing(self, taxonomy: Taxonomy) -> None:
+        """The review gates (`required.before_publishing`), at the `status` that claims to
+        have passed them: a review on record, and enough approvals given."""
+        gates = taxonomy.required.before_publishing
+        if self.data.get("status") != "published" or not (gates.review_held or gates.approvals):
+            return
+        review = self.data.get("review")
+        held = isinstance(review, dict) and review.get("held_on") not in (None, "", [], {})
+        given = self._approvals_given()
+        review_missing = gates.review_held and not held
+        approvals_missing = given < gates.approvals
+        wanted = f"{_count(gates.approvals, 'approval')} (approved: true)"
+        if review_missing and approvals_missing:
+            found = f"no review and {_count(given, 'approval') if given else 'no approval'}"
+            message = f"expected a review (review.held_on) and {wanted}"
+        elif review_missing:
+            found, message = "none", "expected a review (review.held_on)"
+        elif approvals_missing:
+            found, message = str(given) if given else "none", f"expected {wanted}"
+        else:
+            return
+        self.error(("status",), f"{message} before publishing, got {found}")
+
+    def _approvals_given(self) -> int:
+        """Approvals with `approved: true`; a value that is no boolean is the schema's to
+        report, and counts as none here."""
+        approvals = self.data.get("approvals")
+        if not isinstance(approvals, list):
+            return 0
+        given = 0
+        for approval in approvals:
+            if isinstance(approval, dict):
+                with contextlib.suppress(ValidationError):
+                    given += _BOOLEAN.validate_python(approval.get("approved", False))
+        return given
 
     def vocabularies(self, taxonomy: Taxonomy) -> None:
         severity = self.data.get("severity")
