@@ -221,14 +221,14 @@ def test_drafts_stay_out_where_the_site_shows_them(hostile_kb: Built) -> None:
     shown = _hostile_catalog(hostile_kb, include_drafts=True)
     assert any(item.postmortem.is_draft for item in shown.items)
     made = calendars.make(shown, About())
-    parsed = icalendar.Calendar.from_ical(made.files[calendars.SITE_CALENDAR])
+    parsed = icalendar.Calendar.from_ical(dict(made.files())[calendars.SITE_CALENDAR])
     expected = open_items(hostile_kb.fronts())
     assert Counter(map(_event_key, parsed.walk("VEVENT"))) == Counter(map(_item_key, expected))
     assert "Draft Owner" not in {owner for owner, _, _ in made.owners}
 
 
 def _uids(made: calendars.Calendars) -> dict[tuple[str, dt.date], str]:
-    parsed = icalendar.Calendar.from_ical(made.files[calendars.SITE_CALENDAR])
+    parsed = icalendar.Calendar.from_ical(dict(made.files())[calendars.SITE_CALENDAR])
     return {(str(e["SUMMARY"]), e.decoded("DTSTART")): str(e["UID"]) for e in parsed.walk("VEVENT")}
 
 

@@ -296,9 +296,9 @@ def test_drafts_and_reviews_stay_out_where_the_site_shows_them(hostile_kb: Built
     corpus = load_corpus([hostile_kb.folder], taxonomy)
     shown = catalog.build(corpus.entries, taxonomy, dt.date(2026, 11, 24), include_drafts=True)
     assert {item.postmortem.status for item in shown.items} == {"draft", "in-review", "published"}
-    made = feeds.make(shown, feeds.About())
+    made = dict(feeds.make(shown, feeds.About()).files())
     published = {f"{feeds.TAG}postmortem:{f['id']}" for f in _expected(hostile_kb, None, None)}
-    for path, data in made.files.items():
+    for path, data in made.items():
         ids = {e.id for e in feedparser.parse(data).entries}
         assert ids <= published and (ids or path != feeds.SITE_FEED), path
-    assert {e.id for e in feedparser.parse(made.files[feeds.SITE_FEED]).entries} == published
+    assert {e.id for e in feedparser.parse(made[feeds.SITE_FEED]).entries} == published

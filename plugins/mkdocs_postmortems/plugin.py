@@ -167,8 +167,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             site_module.AnalyticsJob(site_module.thin(catalog), rows)
         )
         about = feeds_module.About(config.site_name, config.site_url)
-        site = site_module.lists(catalog, postmortem_pages=False, about=about)
+        site = site_module.lists(catalog, postmortem_pages=False, about=about, stream=True)
         self.feed_links = site.head_links
+        for path, content in site.streamed:  # written now, not held by MkDocs to the end
+            self._claim(files, path)
+            write_file(content, os.path.join(config.site_dir, path))
         site_module.add_assets(site)
         for diagnostic in site.problems:
             log.warning(str(diagnostic))

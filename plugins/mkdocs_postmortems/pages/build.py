@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any, cast
@@ -47,6 +49,9 @@ class Site:
     """The analytics figures, as `/data/stats.json` holds them."""
     head_links: feeds.HeadLinks | None = None
     """The feeds each page announces in its head (`feeds.HeadLinks.insert`)."""
+    streamed: Iterable[tuple[str, bytes]] = ()
+    """Files made one at a time as the caller writes them, when `lists` is asked to
+    (`stream`): the feeds and calendars, which hold every postmortem several times."""
 
     @property
     def problems(self) -> list[Diagnostic]:
@@ -81,10 +86,15 @@ def generate(
 
 
 def lists(
-    catalog: Catalog, *, postmortem_pages: bool = True, about: feeds.About | None = None
+    catalog: Catalog,
+    *,
+    postmortem_pages: bool = True,
+    about: feeds.About | None = None,
+    stream: bool = False,
 ) -> Site:
     """The site but its analytics pages, their charts and `/data/stats.json`, and assets.
-    `about` is what the site's configuration tells the feeds and calendars (name, URL)."""
+    `about` is what the site's configuration tells the feeds and calendars (name, URL);
+    with `stream`, those files are left to `Site.streamed` instead of `Site.files`."""
     site = Site(catalog)
     # The exports first: their records, a dict per postmortem, are freed before the pages
     # are built, so that the two never take memory at once.
@@ -100,18 +110,21 @@ def lists(
         site.pages.extend(
             listings.term_page(catalog, kind, key) for key in listings.terms(catalog, kind)
         )
-    subscriptions(site, about or feeds.About())
+    subscriptions(site, about or feeds.About(), stream=stream)
     return site
 
 
-def subscriptions(site: Site, about: feeds.About) -> None:
+def subscriptions(site: Site, about: feeds.About, *, stream: bool = False) -> None:
     """The Atom feeds, the calendars and the page that lists them (`/subscribe/`)."""
     made_feeds = feeds.make(site.catalog, about)
     made_calendars = calendars.make(site.catalog, about)
-    site.files.update(made_feeds.files)
-    site.files.update(made_calendars.files)
     site.head_links = made_feeds.head
     site.pages.append(subscribe.page(site.catalog, made_feeds, made_calendars))
+    made = itertools.chain(made_feeds.files(), made_calendars.files())
+    if stream:
+        site.streamed = made
+    else:
+        site.files.update(made)
 
 
 def add_assets(site: Site) -> None:

@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from mkdocs_postmortems import metrics
@@ -34,20 +34,26 @@ def owner_path(slug: str) -> str:
     return f"{OWNERS_FOLDER}/{slug}.ics"
 
 
-_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
-"""What TEXT may not hold (RFC 5545 3.3.11), once line breaks are `\\n`: it would end the
-line, and a line break is how one property could smuggle in another."""
-_TEXT = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n"})
+_SPECIAL = re.compile("[\\\\;,\x00-\x08\x0a-\x1f\x7f]")
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+"""What TEXT may not hold (RFC 5545 3.3.11) but a tab, once line breaks are `\\n`: it would
+end the line, and a line break is how one property could smuggle in another."""
 
 
 def escape(value: str) -> str:
-    """A TEXT value: `\\`, `;`, `,` escaped, line breaks as `\\n`, other controls U+FFFD."""
+    """A TEXT value: `\\`, `;`, `,` escaped, line breaks as `\\n`, other controls U+FFFD.
+    Most text has none of them, and one search says so."""
+    if not _SPECIAL.search(value):
+        return value
     value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROLS.sub("\ufffd", value.translate(_TEXT))
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return _CONTROLS.sub("\ufffd", value).replace("\n", "\\n")
 
 
 def fold(line: str) -> str:
     """A content line folded at 75 octets (RFC 5545 3.1), never inside a UTF-8 sequence."""
+    if len(line) <= 75 and line.isascii():
+        return line
     data = line.encode()
     if len(data) <= 75:
         return line
@@ -230,13 +236,30 @@ def _review(catalog: Catalog, item: Published, base: str | None) -> Event | None
     return Event(held, (item.id, 0), text)
 
 
+@dataclass(frozen=True)
+class Calendar:
+    path: str
+    name: str
+    description: str
+    events: list[Event]
+
+    def ics(self) -> bytes:
+        return calendar(self.name, self.description, self.events)
+
+
 @dataclass
 class Calendars:
-    files: dict[str, bytes] = field(default_factory=dict)
+    calendars: list[Calendar] = field(default_factory=list)
+    """The site's, the reviews', then each owner's by owner."""
     owners: list[tuple[str, str, int]] = field(default_factory=list)
     """(owner, path of their calendar, number of events), by owner."""
     items: int = 0
     reviews: int = 0
+
+    def files(self) -> Iterator[tuple[str, bytes]]:
+        """Each calendar's path and bytes, made as they are asked for."""
+        for made in self.calendars:
+            yield made.path, made.ics()
 
 
 def make(catalog: Catalog, about: About) -> Calendars:
@@ -256,21 +279,30 @@ def make(catalog: Catalog, about: About) -> Calendars:
         if review is not None:
             reviews.append(review)
     made = Calendars(items=len(events), reviews=len(reviews))
-    made.files[SITE_CALENDAR] = calendar(
-        f"{about.name}: action items due",
-        "The due days of open and in-progress action items of postmortems.",
-        events,
-    )
-    made.files[REVIEWS_CALENDAR] = calendar(
-        f"{about.name}: postmortem reviews", "The review meetings of postmortems.", reviews
-    )
+    made.calendars += [
+        Calendar(
+            SITE_CALENDAR,
+            f"{about.name}: action items due",
+            "The due days of open and in-progress action items of postmortems.",
+            events,
+        ),
+        Calendar(
+            REVIEWS_CALENDAR,
+            f"{about.name}: postmortem reviews",
+            "The review meetings of postmortems.",
+            reviews,
+        ),
+    ]
     names = owner_slugs(by_owner)
     for owner in sorted(by_owner):
         path = owner_path(names[owner])
-        made.files[path] = calendar(
-            f"{about.name}: action items of {owner}",
-            f"The due days of open and in-progress action items owned by {owner}.",
-            by_owner[owner],
+        made.calendars.append(
+            Calendar(
+                path,
+                f"{about.name}: action items of {owner}",
+                f"The due days of open and in-progress action items owned by {owner}.",
+                by_owner[owner],
+            )
         )
         made.owners.append((owner, path, len(by_owner[owner])))
     return made

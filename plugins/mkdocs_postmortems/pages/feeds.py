@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from mkdocs_postmortems.pages import urls
@@ -32,6 +32,10 @@ SITE_FEED = "feeds/postmortems.xml"
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 """`updated` of a feed with no entry yet, and of a postmortem with no date at all."""
 ATOM = "application/atom+xml"
+
+
+SCHEMES = {kind: f"{TAG}{kind}" for kind in urls.KINDS}
+"""The `scheme` of each kind's categories: a team and a service may share a key."""
 
 
 def feed_path(kind: str, key: str) -> str:
@@ -149,12 +153,11 @@ def entry(
     ]
     lines.extend(f"<author><name>{text(author)}</name></author>" for author in pm.authors or ())
     for kind, keys in _keys(pm).items():
-        scheme = attr(f"{TAG}{kind}")
-        lines.extend(
-            f'<category term="{attr(key)}" scheme="{scheme}" '
-            f'label="{attr(term_label(catalog, kind, key))}"/>'
-            for key in keys
-        )
+        scheme = SCHEMES[kind]
+        for key in keys:
+            label = term_label(catalog, kind, key)
+            said = f' label="{attr(label)}"' if label != key else ""  # a label that says more
+            lines.append(f'<category term="{attr(key)}" scheme="{scheme}"{said}/>')
     lines.append(f"<summary>{text(summary)}</summary>")
     lines.append("</entry>\n")
     return "\n".join(lines)
@@ -236,10 +239,18 @@ class HeadLinks:
 
 @dataclass
 class Feeds:
-    files: dict[str, bytes]
     head: HeadLinks
     feeds: list[Feed]
     """Every feed, the site's first, then by kind (`urls.KINDS`) and key (`terms`)."""
+    catalog: Catalog
+    about: About
+
+    def files(self) -> Iterator[tuple[str, bytes]]:
+        """Each feed's path and bytes, made as they are asked for: a postmortem is in
+        several feeds, so together they weigh several times its entries."""
+        base = self.about.base
+        for feed in self.feeds:
+            yield feed.path, feed.xml(self.catalog, base, self.about)
 
 
 def make(catalog: Catalog, about: About) -> Feeds:
@@ -279,5 +290,4 @@ def make(catalog: Catalog, about: About) -> Feeds:
         (site.title, urls.href(site.path)),
         {feed.alternate: (feed.title, urls.href(feed.path)) for feed in feeds[1:]},
     )
-    files = {feed.path: feed.xml(catalog, base, about) for feed in feeds}
-    return Feeds(files, head, feeds)
+    return Feeds(head, feeds, catalog, about)
