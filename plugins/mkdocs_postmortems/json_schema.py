@@ -43,6 +43,9 @@ def json_schema(taxonomy: Taxonomy | None = None) -> dict[str, Any]:
         {"properties": _not_empty(rules.always)},
         _when_status(FINAL_STATUSES, rules.unless_draft),
     ]
+    gates = _before_publishing(taxonomy)
+    if gates is not None:
+        schema["allOf"].append(gates)
     item = schema["$defs"]["ActionItem"]
     item["allOf"] = [_when_status(ACTIVE_ACTION_STATUSES, rules.open_action_items)]
     props = schema["properties"]
@@ -74,6 +77,29 @@ def _when_status(statuses: Iterable[str], names: list[str]) -> dict[str, Any]:
     return {
         "if": {"required": ["status"], "properties": {"status": {"enum": sorted(statuses)}}},
         "then": {"required": names, "properties": _not_empty(names)},
+    }
+
+
+def _before_publishing(taxonomy: Taxonomy) -> dict[str, Any] | None:
+    """The review gates (`required.before_publishing`), when the taxonomy turns them on: a
+    published postmortem holds `review.held_on`, and enough approvals with `approved: true`."""
+    gates = taxonomy.required.before_publishing
+    required: list[str] = []
+    properties: dict[str, Any] = {}
+    if gates.review_held:
+        required.append("review")
+        properties["review"] = {"required": ["held_on"], "properties": {"held_on": NOT_EMPTY}}
+    if gates.approvals:
+        required.append("approvals")
+        properties["approvals"] = {
+            "contains": {"required": ["approved"], "properties": {"approved": {"const": True}}},
+            "minContains": gates.approvals,
+        }
+    if not required:
+        return None
+    return {
+        "if": {"required": ["status"], "properties": {"status": {"const": "published"}}},
+        "then": {"required": required, "properties": properties},
     }
 
 

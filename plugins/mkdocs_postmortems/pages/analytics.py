@@ -419,6 +419,50 @@ def _more(total: int, noun: str, data_href: str) -> str:
     )
 
 
+def _late_publications(ctx: Context, here: str) -> str:
+    """The postmortems past their severity's publish deadline (`deadlines`), drafts too:
+    linked only when this build publishes them. Nothing when no severity sets one."""
+    catalog = ctx.catalog
+    levels = catalog.taxonomy.severities.values()
+    if all(level.publish_within_days is None for level in levels):
+        return ""
+    late = catalog.late
+    rows = [
+        [
+            ctx.postmortem(here, p.path, p.postmortem),
+            esc(p.title),
+            severity_badge(catalog, p.severity),
+            esc(p.status),
+            day(p.resolved_at),
+            day(p.deadline),
+            f'<span class="pm-overdue">{days_text(p.days_late)}</span>',
+        ]
+        for p in late[:LIST_LIMIT]
+    ]
+    listed = (
+        table(
+            ["Postmortem", "Title", "Severity", "Status", "Resolved", "Deadline", "Late by"],
+            rows,
+            "pm-items pm-late-publications",
+        )
+        + (
+            f'<p class="pm-muted">The {LIST_LIMIT} most late of {len(late):,}; '
+            "<code>postmortems overdue</code> lists them all.</p>"
+            if len(late) > LIST_LIMIT
+            else ""
+        )
+        if rows
+        else '<p class="pm-empty">No postmortem is past its publish deadline.</p>'
+    )
+    return (
+        f'\n<h2 id="late-publications">Past the publish deadline ({len(late)})</h2>\n'
+        '<p class="pm-muted">Postmortems still in draft or in review after the days their '
+        "severity's <code>publish_within_days</code> in the taxonomy allows from "
+        f"<code>resolved_at</code> (its UTC day), as of {day(catalog.as_of)}. Drafts are "
+        "listed though their pages are not published.</p>\n" + listed
+    )
+
+
 def action_page(ctx: Context) -> Page:
     here = urls.ANALYTICS_PAGES["action-items"]
     # The item tables need the width the table of contents would take.
@@ -551,6 +595,7 @@ def action_page(ctx: Context) -> Page:
         f"{day(catalog.as_of)}: open or in progress, due before that day.</p>\n"
         f'<h2 id="overdue">Overdue ({len(overdue_rows)})</h2>\n'
         + overdue_html
+        + _late_publications(ctx, here)
         + '\n<h2 id="by-owner">By owner</h2>\n'
         + counts_table("owner", "owner")
         + '\n<h2 id="by-team">By team</h2>\n<p class="pm-muted">An item counts for every team '

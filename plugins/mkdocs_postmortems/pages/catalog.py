@@ -12,7 +12,7 @@ import heapq
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mkdocs_postmortems import metrics
+from mkdocs_postmortems import deadlines, metrics, recurrence
 from mkdocs_postmortems.corpus import Entry
 from mkdocs_postmortems.diagnostics import Diagnostic
 from mkdocs_postmortems.pages import urls
@@ -74,6 +74,14 @@ class Catalog:
 
     ranks: dict[str, int] = field(default_factory=dict)
     """Each item's place in `items` by stem: the related block ranks by it."""
+    late: list[deadlines.LatePublication] = field(default_factory=list)
+    """Postmortems past their publish deadline, drafts included (`deadlines`)."""
+
+    @functools.cached_property
+    def recurring(self) -> recurrence.Index:
+        """The published postmortems that recurrence alerts point to, indexed when the first
+        page asks (a catalog copied for the analytics (`build.thin`) never needs it)."""
+        return recurrence.Index(item.entry for item in self.items)
 
     def related(self, item: Published) -> list[tuple[Published, list[tuple[str, str]]]]:
         """Postmortems sharing services or factors, most shared first; what they share, as
@@ -174,6 +182,7 @@ def build(
         )
     catalog.items.sort(key=Published.sort_key)
     catalog.ranks = {item.stem: rank for rank, item in enumerate(catalog.items)}
+    catalog.late = deadlines.late_publications(entries, taxonomy, as_of)
     for item in catalog.items:
         pm = item.postmortem
         keys = {

@@ -7,7 +7,9 @@ and the section headings come from `headings`, written once per build.
 
 from __future__ import annotations
 
-from mkdocs_postmortems import metrics
+from pathlib import PurePosixPath
+
+from mkdocs_postmortems import metrics, recurrence
 from mkdocs_postmortems.pages import urls
 from mkdocs_postmortems.pages.catalog import Catalog, Published
 from mkdocs_postmortems.pages.common import (
@@ -92,6 +94,44 @@ def _header(catalog: Catalog, item: Published) -> str:
         )
     parts.append(_card(catalog, item))
     return "\n".join(parts)
+
+
+def _recurrence(catalog: Catalog, item: Published) -> str | None:
+    """The earlier published postmortems that named one of this one's factors on one of its
+    services and still have open action items (`recurrence`): a line per factor."""
+    alert = catalog.recurring.alert(item.entry)
+    if not alert.earlier:
+        return None
+    here = item.src_uri
+    rel = catalog.links.rel
+
+    def term(kind: str, key: str) -> str:
+        return link(rel(here, urls.term(kind, key)), term_label(catalog, kind, key))
+
+    rows: list[str] = []
+    for earlier in alert.earlier:
+        other = catalog.items[catalog.ranks[PurePosixPath(earlier.entry.path).stem]]
+        said = (
+            f"{link(rel(here, other.src_uri), earlier.id)} named the same factor on "
+            f"{recurrence.services_text(term('services', s) for s in earlier.services)}; "
+            f"{esc(recurrence.open_text(earlier))}"
+        )
+        rows.extend(
+            f'<li>{term("factors", factor)}: {said} <span class="pm-muted">'
+            f"({esc(other.title)})</span></li>"
+            for factor in earlier.factors
+        )
+    more = ""
+    if alert.more:
+        more = (
+            f'<p class="pm-muted">Older postmortems with open action items named them too; '
+            f"the {recurrence.LIMIT} latest are above.</p>"
+        )
+    return unsearched(
+        '<div class="admonition warning pm-recurrence"><p class="admonition-title">'
+        "Seen before: earlier follow-up still open</p>"
+        f'<ul class="pm-recurrence-list">{"".join(rows)}</ul>{more}</div>'
+    )
 
 
 def _impact(item: Published) -> str | None:
@@ -330,6 +370,9 @@ def page(catalog: Catalog, item: Published) -> Page:
         draft=pm.is_draft,
     )
     result.before.append((None, _header(catalog, item)))
+    alert = _recurrence(catalog, item)
+    if alert is not None:
+        result.before.append((None, alert))
     sections = [
         _impact(item),
         f"<p>{multiline(pm.trigger)}</p>" if pm.trigger else None,
