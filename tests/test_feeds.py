@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,8 +16,11 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import feedparser
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from mkdocs.structure.files import File
 
-from mkdocs_postmortems.pages import feeds
+from mkdocs_postmortems.pages import feeds, urls
 from subscriptions_kb import (
     FACTOR_LABEL,
     HOSTILE_POSTMORTEMS,
@@ -302,3 +306,32 @@ def test_drafts_and_reviews_stay_out_where_the_site_shows_them(hostile_kb: Built
         ids = {e.id for e in feedparser.parse(data).entries}
         assert ids <= published and (ids or path != feeds.SITE_FEED), path
     assert {e.id for e in feedparser.parse(made[feeds.SITE_FEED]).entries} == published
+
+
+_NAME = st.text(st.characters(codec="utf-8", blacklist_characters="/\x00"), min_size=1)
+"""A taxonomy key as hostile as a file name can be (the taxonomy refuses most of these)."""
+
+
+@given(st.sampled_from(urls.KINDS), _NAME, st.booleans())
+def test_a_head_link_is_encoded_and_leads_to_the_feed(kind: str, key: str, directory: bool) -> None:
+    src_uri = urls.term(kind, key)
+    page = File(src_uri, src_dir=None, dest_dir="/site", use_directory_urls=directory)
+    path = feeds.feed_path(kind, key)
+    head = feeds.HeadLinks(
+        ("site <&>", urls.href(feeds.SITE_FEED)), {src_uri: ("t", urls.href(path))}
+    )
+    html = head.html(src_uri, page.url)
+    parser = _Head()
+    parser.feed(f"<head>{html}</head>")
+    hrefs = [attrs["href"] or "" for attrs in parser.alternates]
+    assert len(hrefs) == 2
+    for href, target in zip(hrefs, [feeds.SITE_FEED, path], strict=True):
+        assert re.fullmatch(r"(?:[A-Za-z0-9_.~/-]|%[0-9A-F]{2})+", href), href
+        resolved = urlsplit(urljoin(SERVED + page.url, href))
+        assert unquote(resolved.path) == unquote(urlsplit(SERVED).path) + target
+    assert (
+        head.insert("<html><head><title>x</title></head><body></head>", src_uri, page.url).count(
+            html
+        )
+        == 1
+    )

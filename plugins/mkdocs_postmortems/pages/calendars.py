@@ -169,20 +169,18 @@ class _Page:
     where: str
 
     @classmethod
-    def of(cls, catalog: Catalog, item: Published, base: str | None) -> _Page:
+    def of(cls, catalog: Catalog, item: Published, about: About) -> _Page:
         path = catalog.links.url(item.src_uri)
-        if base is not None:
-            return cls(base + path, base + path)
+        if about.base is not None:
+            return cls(about.href(path), about.href(path))
         return cls(None, f"{path} (from the site's root)")
 
 
-def _item_events(
-    catalog: Catalog, item: Published, base: str | None
-) -> list[tuple[str | None, Event]]:
+def _item_events(catalog: Catalog, item: Published, about: About) -> list[tuple[str | None, Event]]:
     """(owner, event) for each open action item of a postmortem that has a due day."""
     pm = item.postmortem
     stamp = _stamp(moment(pm))
-    page = _Page.of(catalog, item, base)
+    page = _Page.of(catalog, item, about)
     seen: dict[str, int] = {}
     out = []
     for index, action in enumerate(pm.action_items):
@@ -213,12 +211,12 @@ def _item_events(
     return out
 
 
-def _review(catalog: Catalog, item: Published, base: str | None) -> Event | None:
+def _review(catalog: Catalog, item: Published, about: About) -> Event | None:
     pm = item.postmortem
     held = pm.review.held_on if pm.review is not None else None
     if held is None or pm.review is None:
         return None
-    page = _Page.of(catalog, item, base)
+    page = _Page.of(catalog, item, about)
     details = [
         *([f"Severity: {pm.severity}"] if pm.severity else []),
         *([f"Attendees: {', '.join(pm.review.attendees)}"] if pm.review.attendees else []),
@@ -264,18 +262,17 @@ class Calendars:
 
 def make(catalog: Catalog, about: About) -> Calendars:
     """The site's calendar of due days, each owner's, and the calendar of reviews."""
-    base = about.base
     events: list[Event] = []
     by_owner: dict[str, list[Event]] = {}
     reviews: list[Event] = []
     for item in catalog.items:
         if item.postmortem.is_draft:  # serve and include_drafts put drafts in the catalog
             continue
-        for owner, event in _item_events(catalog, item, base):
+        for owner, event in _item_events(catalog, item, about):
             events.append(event)
             if owner is not None:
                 by_owner.setdefault(owner, []).append(event)
-        review = _review(catalog, item, base)
+        review = _review(catalog, item, about)
         if review is not None:
             reviews.append(review)
     made = Calendars(items=len(events), reviews=len(reviews))

@@ -12,6 +12,7 @@ one pass: each entry once, shared by every feed that holds it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -52,14 +53,15 @@ class About:
     url: str | None = None
     """`site_url`: links are absolute when it is set, relative to the site's root if not."""
 
-    @property
+    @functools.cached_property
     def base(self) -> str | None:
         """`site_url` as a link prefix, ending in `/`, encoded as configured URLs are."""
         return urls.edit_url(self.url.rstrip("/") + "/", "") if self.url else None
 
-    def href(self, url: str, base: str | None) -> str:
+    def href(self, url: str) -> str:
         """A link to `url` (a path from the site's root, already encoded): absolute under
-        `base` (`self.base`, worked out once by the caller), else as it is."""
+        `site_url` when it is set, else as it is."""
+        base = self.base
         return base + url if base is not None else url
 
 
@@ -127,13 +129,11 @@ def _keys(pm: Postmortem) -> dict[str, Iterable[str]]:
     }
 
 
-def entry(
-    catalog: Catalog, item: Published, updated: dt.datetime, base: str | None, about: About
-) -> str:
+def entry(catalog: Catalog, item: Published, updated: dt.datetime, about: About) -> str:
     """One postmortem as an Atom entry: title, link, summary (severity first), authors and a
     category per severity, service, team and factor. `updated` is its `moment`."""
     pm = item.postmortem
-    href = about.href(catalog.links.url(item.src_uri), base)
+    href = about.href(catalog.links.url(item.src_uri))
     severity = _severity(catalog, pm.severity)
     summary = " ".join(
         part
@@ -176,13 +176,13 @@ class Feed:
     entries: list[tuple[dt.datetime, str]] = field(default_factory=list)
     """(updated, entry XML), newest first."""
 
-    def xml(self, catalog: Catalog, base: str | None, about: About) -> bytes:
+    def xml(self, catalog: Catalog, about: About) -> bytes:
         """The feed. Without `site_url`, its links are paths from the site's root, and its
         `xml:base` leads from the feed's own folder back to that root."""
-        relative = "" if base is not None else f' xml:base="{"../" * self.path.count("/")}"'
+        relative = "" if about.base else f' xml:base="{"../" * self.path.count("/")}"'
         updated = self.entries[0][0] if self.entries else EPOCH
-        self_href = about.href(urls.href(self.path), base)
-        page = about.href(catalog.links.url(self.alternate), base)
+        self_href = about.href(urls.href(self.path))
+        page = about.href(catalog.links.url(self.alternate))
         head = "\n".join(
             [
                 '<?xml version="1.0" encoding="utf-8"?>',
@@ -248,14 +248,12 @@ class Feeds:
     def files(self) -> Iterator[tuple[str, bytes]]:
         """Each feed's path and bytes, made as they are asked for: a postmortem is in
         several feeds, so together they weigh several times its entries."""
-        base = self.about.base
         for feed in self.feeds:
-            yield feed.path, feed.xml(self.catalog, base, self.about)
+            yield feed.path, feed.xml(self.catalog, self.about)
 
 
 def make(catalog: Catalog, about: About) -> Feeds:
     """Every feed of the site. Entries newest first (`moment`), ties by id."""
-    base = about.base
     published = sorted(
         (
             (moment(item.postmortem), item)
@@ -280,7 +278,7 @@ def make(catalog: Catalog, about: About) -> Feeds:
         }
     for updated, item in published:
         pm = item.postmortem
-        made = (updated, entry(catalog, item, updated, base, about))
+        made = (updated, entry(catalog, item, updated, about))
         site.entries.append(made)
         for kind, keys in _keys(pm).items():
             for key in keys:
