@@ -422,3 +422,15 @@ def test_the_example_taxonomy_keeps_both_off() -> None:
     assert not example.required.before_publishing.review_held
     assert example.required.before_publishing.approvals == 0
     assert all(level.publish_within_days is None for level in example.severities.values())
+
+
+def test_the_schema_reference_says_what_publishing_needs(tmp_path: Path, run_cli: RunCli) -> None:
+    root = kb(tmp_path, {}, rules=GATES)
+    gated = run_cli("schema", "--markdown", "--taxonomy", "postmortems/taxonomy.yml", cwd=root)
+    rows = {line.split(" | ")[0]: line.split(" | ")[2] for line in gated.stdout.splitlines()
+            if line.startswith("| `")}  # fmt: skip
+    assert rows["| `review`"] == "to publish"
+    assert rows["| `review.held_on`"] == "to publish"
+    assert rows["| `approvals`"] == "to publish (2 with approved: true)"
+    plain = run_cli("schema", "--markdown", "--taxonomy", str(FIXTURE_TAXONOMY), cwd=root)
+    assert "to publish" not in plain.stdout

@@ -133,12 +133,25 @@ def _rows(model: type[BaseModel], prefix: str, taxonomy: Taxonomy) -> list[str]:
             required = "while open"
         else:
             required = "yes" if info.is_required() else "no"
+        gated = _before_publishing(path, taxonomy)
+        if gated is not None and required == "no":
+            required = gated
         kind = _type_name(info.annotation, inner, is_list)
         description = DESCRIPTIONS.get(path, "")
         rows.append(f"| `{path}` | {kind} | {required} | {_example(info)} | {description} |")
         if isinstance(inner, type) and issubclass(inner, BaseModel):
             rows.extend(_rows(inner, f"{path}[]." if is_list else f"{path}.", taxonomy))
     return rows
+
+
+def _before_publishing(path: str, taxonomy: Taxonomy) -> str | None:
+    """What the review gates (`required.before_publishing`) ask of the field at `path`."""
+    gates = taxonomy.required.before_publishing
+    if gates.review_held and path in ("review", "review.held_on"):
+        return "to publish"
+    if gates.approvals and path == "approvals":
+        return f"to publish ({gates.approvals} with approved: true)"
+    return None
 
 
 def markdown(taxonomy: Taxonomy = DEFAULT) -> str:
