@@ -547,3 +547,41 @@ def test_the_sentence_reads_right() -> None:
         "3 of its action items are still open"
     )
     assert (one.id, one.title) == ("PM-0001", "0001")  # no title: the file's stem
+
+
+def test_at_most_the_five_latest_are_named_then_more(
+    tmp_path: Path, run_cli: RunCli, build_site: SiteBuilder
+) -> None:
+    earlier = [
+        Spec(
+            f"2025/e{n}.md",
+            f"PM-2025-10{n}",
+            "published",
+            f"2025-0{n + 1}-01T10:00:00+00:00",
+            ("checkout",),
+            ("config-change",),
+            ("open",) * (n + 1),
+        )
+        for n in range(7)
+    ]
+    new = Spec(
+        "2026/new.md", "PM-2026-001", "draft", "2026-01-10T10:00:00+00:00", ("checkout",),
+        ("config-change",),
+    )  # fmt: skip
+    root = write_kb(tmp_path, [*earlier, new])
+    result = run_cli("validate", "--format", "json", f"postmortems/{new.file}", cwd=root)
+    assert result.returncode == 0
+    found = json.loads(result.stdout)
+    latest = [f"PM-2025-10{n}" for n in range(6, 1, -1)]
+    named = [d["message"].split(" ", 1)[0] for d in found if d["field"].endswith("[0]")]
+    assert sorted(named) == sorted(latest)
+    [more] = [d for d in found if d["field"] == "contributing_factors"]
+    assert more["level"] == "notice" and "the 5 latest are named" in more["message"]
+    # The page (a draft: published with include_drafts) names the same five, latest first.
+    site = build_site(root / "mkdocs.yml", tmp_path / "site", as_of=AS_OF, include_drafts=True)
+    lines = alert_lines(_page(site, new))
+    assert [text.split(": ", 1)[1].split(" ", 1)[0] for text, _ in lines] == latest
+    assert [int(text.split("; ")[1].split()[0]) for text, _ in lines] == [7, 6, 5, 4, 3]
+    assert "Older postmortems with open action items named them too" in (
+        _page(site, new).read_text(encoding="utf-8")
+    )
