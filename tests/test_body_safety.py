@@ -336,6 +336,20 @@ def test_code_and_text_are_not_problems(body: str) -> None:
     assert body_check.problems(body) == []
 
 
+@pytest.mark.parametrize(
+    "unit", ["[x](", "<a ", "<script>", "<x:y>", "{: .x}\n", "[a]: b\n", "`` ` ", "<!--", "<"]
+)
+def test_a_hostile_body_takes_time_in_proportion_to_its_size(unit: str) -> None:
+    """A body as large as a file may be, made of one construct over and over: the standard
+    library's HTML parser alone would take hours on `<a <a <a ...`."""
+    import time
+
+    body = unit * (500_000 // len(unit))
+    started = time.perf_counter()
+    body_check.problems(body)
+    assert time.perf_counter() - started < 15
+
+
 def test_the_example_knowledge_base_has_no_problem() -> None:
     corpus = load_corpus([REPO / "postmortems"])
     assert corpus.entries

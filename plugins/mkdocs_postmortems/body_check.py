@@ -6,8 +6,8 @@ silence. It reads the Markdown source, not Markdown's output: code (fenced block
 spans, backslash escapes) is masked, then raw HTML is read with the standard library's
 parser and Markdown's links, images, reference definitions, attribute lists (`attr_list`),
 admonition types and abbreviations with patterns of their own. Most bodies hold none of
-these, and cost one search. What this misses, the sanitiser still removes, and the build
-reports (`removed`).
+these, and cost a few string searches; a hostile one costs time in proportion to its size.
+What this misses, the sanitiser still removes, and the build reports (`removed`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -95,8 +95,40 @@ class _Lines:
         return index + 1, offset - self.starts[index] + 1
 
 
-def _within(spans: list[tuple[int, int]], offset: int) -> bool:
-    return any(start <= offset < end for start, end in spans)
+class _Spans:
+    """Stretches of the text, merged and in order: whether an offset lies in one, quickly
+    (a hostile body may have a hundred thousand)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for start, end in spans:
+            self.add(start, end)
+
+    def add(self, start: int, end: int) -> None:
+        index = bisect.bisect_right(self.starts, start)
+        if index and self.ends[index - 1] >= start:  # joins the one before
+            index -= 1
+            start = self.starts[index]
+            end = max(end, self.ends[index])
+            del self.starts[index], self.ends[index]
+        while index < len(self.starts) and self.starts[index] <= end:  # swallows those after
+            end = max(end, self.ends[index])
+            del self.starts[index], self.ends[index]
+        self.starts.insert(index, start)
+        self.ends.insert(index, end)
+
+    def __contains__(self, offset: int) -> bool:
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return index >= 0 and offset < self.ends[index]
+
+    def blank(self, text: str) -> str:
+        """`text` with every stretch as spaces."""
+        parts, done = [], 0
+        for start, end in zip(self.starts, self.ends, strict=True):
+            parts += [text[done:start], _blank(text[start:end])]
+            done = end
+        return "".join([*parts, text[done:]])
 
 
 def _blank(text: str) -> str:
@@ -125,7 +157,7 @@ _RAW_PARAGRAPH = re.compile(
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
-def _mask_code(body: str) -> tuple[str, list[tuple[int, int]]]:
+def _mask_code(body: str) -> tuple[str, _Spans]:
     """The body with its code as spaces: fenced blocks (closed ones: Markdown leaves an
     unclosed fence as text), code spans and backslash escapes; and where its paragraphs of
     raw HTML are."""
@@ -149,7 +181,7 @@ def _mask_code(body: str) -> tuple[str, list[tuple[int, int]]]:
         out[index] = _blank(opening.group(0)[: opening.start(2)]) + opening.group(2)
         index = end + 1
     text = "\n".join(out)
-    raw = [found.span() for found in _RAW_PARAGRAPH.finditer(text)]
+    raw = _Spans(found.span() for found in _RAW_PARAGRAPH.finditer(text))
 
     def span(found: re.Match[str]) -> str:
         """A code span as spaces but its last backtick (an attribute list may follow it);
@@ -158,7 +190,7 @@ def _mask_code(body: str) -> tuple[str, list[tuple[int, int]]]:
         code = found.group(0)
         if _BLANK_LINE.search(code) or _LINE_START_TAG.search(code):
             return code
-        if _within(raw, found.start()):
+        if found.start() in raw:
             return code
         return _blank(code[:-1]) + "`"
 
@@ -168,9 +200,6 @@ def _mask_code(body: str) -> tuple[str, list[tuple[int, int]]]:
 
 # --- the constructs ---------------------------------------------------------------------
 
-_LINK_OPENING = re.compile(r"\]\(")
-_REACH = 4000
-"""How far a link's text or destination is looked for: bounds the work on hostile input."""
 _TITLE = re.compile(r"^(.*?)\s+(\"[^\"]*\"|'[^']*'|\([^()]*\))\s*$", re.DOTALL)
 _REFERENCE = re.compile(
     r"^(?:[ \t]*>)*[ \t]*\[([^\[\]^][^\[\]]*)\]:[ \t]*\n?[ \t]*<?([^\s>]+)>?"
@@ -191,36 +220,33 @@ def _reference_id(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def _opening_bracket(text: str, closing: int) -> int:
-    """Where the `[` that the `]` at `closing` closes is, within its paragraph; -1."""
-    depth = 0
-    for index in range(closing, max(-1, closing - _REACH), -1):
-        char = text[index]
-        if char == "]":
-            depth += 1
-        elif char == "[":
-            depth -= 1
-            if depth == 0:
-                return index
-        elif char == "\n" and text[index - 1 : index] == "\n":
-            return -1
-    return -1
+_LINK_PART = re.compile(r"\n[ \t]*\n|[\[\]()]")
 
 
-def _closing_parenthesis(text: str, start: int) -> int:
-    """Where the `)` that closes the `(` just before `start` is, within its paragraph; -1."""
-    depth = 1
-    for index in range(start, min(len(text), start + _REACH)):
-        char = text[index]
-        if char == "(":
-            depth += 1
+def _link_spans(text: str) -> Iterator[tuple[int, int, int]]:
+    """(its `[`, its `](`, its `)`) for every inline link and image, in one pass over the
+    brackets: nested ones matched, none across a blank line."""
+    brackets: list[int] = []
+    parentheses: list[tuple[int, int]] = []  # each `(`, and the `[` of its link or -1
+    for found in _LINK_PART.finditer(text):
+        char, index = found.group(0), found.start()
+        if char == "[":
+            brackets.append(index)
+        elif char == "]":
+            opening = brackets.pop() if brackets else -1
+            if opening >= 0 and text.startswith("(", index + 1):
+                parentheses.append((index + 1, opening))
+        elif char == "(":
+            if not (parentheses and parentheses[-1][0] == index):  # not a link's own
+                parentheses.append((index, -1))
         elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index
-        elif char == "\n" and text[index + 1 : index + 2] == "\n":
-            return -1
-    return -1
+            if parentheses:
+                start, opening = parentheses.pop()
+                if opening >= 0:
+                    yield opening, start - 1, index
+        else:  # a blank line
+            brackets.clear()
+            parentheses.clear()
 
 
 class _Text:
@@ -229,8 +255,8 @@ class _Text:
     def __init__(self, body: str) -> None:
         self.text, self.raw_paragraphs = _mask_code(body)
         self.lines = _Lines(self.text)
-        self.masked: list[tuple[int, int]] = []
-        """Spans read as Markdown here, which raw HTML reading must not see again."""
+        self.masked = _Spans()
+        """Stretches read as Markdown here, which raw HTML reading must not see again."""
 
     def at(self, offset: int, message: str) -> Problem:
         line, column = self.lines.place(offset)
@@ -244,7 +270,7 @@ class _Text:
             yield from self._link(
                 found.start(2), found.group(2), found.group(3), found.start(3), False
             )
-            self.masked.append(found.span(2))
+            self.masked.add(*found.span(2))
         for found in _IMAGE_REFERENCE.finditer(self.text):
             after = self.text[found.end() : found.end() + 1]
             if after == "(":
@@ -260,14 +286,10 @@ class _Text:
         """Inline links and images, `[text](url "title")`, read as leniently as Markdown
         reads them: any destination up to the balanced `)`."""
         text = self.text
-        for found in _LINK_OPENING.finditer(text):
-            opening = _opening_bracket(text, found.start())
-            end = _closing_parenthesis(text, found.end())
-            if opening < 0 or end < 0:
-                continue
+        for opening, middle, end in _link_spans(text):
             image = text[opening - 1 : opening] == "!"
-            inner = text[found.end() : end]
-            start = found.end() + len(inner) - len(inner.lstrip())
+            inner = text[middle + 2 : end]
+            start = middle + 2 + len(inner) - len(inner.lstrip())
             destination, title, title_start = inner.strip(), None, 0
             if destination.startswith("<") and ">" in destination:
                 close = destination.index(">")
@@ -278,7 +300,7 @@ class _Text:
                 destination, title = split.group(1), split.group(2)
                 title_start = start + split.start(2)
             yield from self._link(start, destination, title, title_start, image)
-            self.masked.append((found.end(), end))
+            self.masked.add(middle + 2, end)
 
     def _link(
         self, start: int, url: str, title: str | None, title_start: int, image: bool
@@ -302,21 +324,19 @@ class _Text:
             problem = rules.title_problem(found.group(2))
             if problem is not None:
                 yield self.at(found.start(2), f"expected {rules.EXPECTED_TITLE}, got {problem}")
-            self.masked.append(found.span())
+            self.masked.add(*found.span())
 
     def autolinks(self) -> Iterator[Problem]:
         """`<https://...>`; any other `<scheme:...>` is no link at all, and still refused."""
         for found in _AUTOLINK.finditer(self.text):
-            if not self._is_masked(found.start()) and not _within(
-                self.raw_paragraphs, found.start()
-            ):
+            if found.start() not in self.masked and found.start() not in self.raw_paragraphs:
                 problem = rules.link_problem(found.group(1))
                 if problem is not None:
                     yield self.at(found.start(1), f"expected {rules.EXPECTED_LINK}, got {problem}")
-                self.masked.append(found.span())
+                self.masked.add(*found.span())
         for found in _AUTOMAIL.finditer(self.text):  # <oncall@example.org>: a mailto: link
-            if not _within(self.raw_paragraphs, found.start()):
-                self.masked.append(found.span())
+            if found.start() not in self.raw_paragraphs:
+                self.masked.add(*found.span())
 
     def admonitions(self) -> Iterator[Problem]:
         """`!!! type "title"` and `??? type`: each word of the type becomes a class."""
@@ -333,7 +353,7 @@ class _Text:
             line_end = self.text.find("\n", found.end())
             rest = self.text[found.end() : line_end if line_end >= 0 else None]
             at_end = before in (" ", "\t", "\n") and not rest.strip()
-            if not (at_end or before in _AFTER_INLINE) or self._is_masked(found.start()):
+            if not (at_end or before in _AFTER_INLINE) or found.start() in self.masked:
                 continue
             colon = found.group(0).startswith("{:")
             for token in _ATTRIBUTE_TOKEN.finditer(found.group(1)):
@@ -356,28 +376,35 @@ class _Text:
         if message is not None:
             yield self.at(offset, message)
 
-    def _is_masked(self, offset: int) -> bool:
-        return _within(self.masked, offset)
-
     def raw_html(self) -> list[Problem]:
         """Raw HTML, comments left out as the browser ends them (`<!-->` is a whole one)."""
-        text = self.text
-        for start, end in self.masked:
-            text = text[:start] + _blank(text[start:end]) + text[end:]
+        text = self.masked.blank(self.text)
         text = _COMMENT.sub(lambda found: _blank(found.group(0)), text)
-        found: list[Problem] = []
-        while True:
-            reader = _HtmlReader(self.lines)
-            reader.feed(text)
-            reader.close()
-            found.extend(reader.problems)
-            if reader.unclosed is None:
-                return found
-            # An unclosed <script> or <style> would hide the rest: it is read on its own.
-            text = _blank(text[: reader.unclosed]) + text[reader.unclosed :]
+        text = _unended_tags(text)
+        reader = _HtmlReader()
+        reader.feed(text)
+        reader.close()
+        return reader.problems
 
 
 # --- raw HTML ---------------------------------------------------------------------------
+
+_WHOLE_TAG = re.compile(r"""<[a-zA-Z/!?](?:[^<>"']|"[^"]{0,2000}"|'[^']{0,2000}'){0,2000}>""")
+"""A tag with its end in reach and no `<` but in quotes: the standard library's parser looks
+for the end of every `<` to the end of the text, which makes a body of `<a <a <a ...` take
+hours. (Where a browser reads `<b <i>` as one tag, this reads `<i>`: a problem either way.)"""
+
+
+def _unended_tags(text: str) -> str:
+    """`text` without the `<` that start no tag: those with no `>` in reach, which neither
+    Markdown nor a browser reads as one."""
+    out, done = [], 0
+    for found in re.finditer("<", text):
+        start = found.start()
+        if start >= done and _WHOLE_TAG.match(text, start) is None:
+            out += [text[done:start], " "]
+            done = start + 1
+    return "".join([*out, text[done:]])
 
 
 def _attribute_problem(tag: str | None, name: str, value: str | None) -> str | None:
@@ -387,27 +414,15 @@ def _attribute_problem(tag: str | None, name: str, value: str | None) -> str | N
 class _HtmlReader(HTMLParser):
     """Raw HTML in the masked body: every element and attribute the page would not keep."""
 
-    def __init__(self, lines: _Lines) -> None:
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.problems: list[Problem] = []
-        self.lines = lines
-        self.raw: tuple[str, int] | None = None
-        """The <script> or <style> being read as text, and where its content starts."""
 
-    @property
-    def unclosed(self) -> int | None:
-        """Where the content of a <script> or <style> never closed starts."""
-        return None if self.raw is None else self.raw[1]
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.raw is not None and tag == self.raw[0]:
-            self.raw = None
+    def set_cdata_mode(self, elem: str, *, escapable: bool = False) -> None:
+        """The content of <script> and <style> is read as HTML too: the element is refused
+        anyway, and one never closed would otherwise hide the rest of the body."""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.CDATA_CONTENT_ELEMENTS:
-            line, offset = self.getpos()
-            end = self.lines.starts[line - 1] + offset + len(self.get_starttag_text() or "")
-            self.raw = (tag, end)
         self.handle_startendtag(tag, attrs)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
