@@ -347,6 +347,7 @@ def test_a_hostile_body_takes_time_in_proportion_to_its_size(unit: str) -> None:
     body = unit * (500_000 // len(unit))
     started = time.perf_counter()
     body_check.problems(body)
+    sanitize.clean_body(body, BodyIds())  # and the sanitiser's look at what nh3 drops
     assert time.perf_counter() - started < 15
 
 

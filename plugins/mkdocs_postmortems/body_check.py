@@ -380,7 +380,7 @@ class _Text:
         """Raw HTML, comments left out as the browser ends them (`<!-->` is a whole one)."""
         text = self.masked.blank(self.text)
         text = _COMMENT.sub(lambda found: _blank(found.group(0)), text)
-        text = _unended_tags(text)
+        text = rules.without_unended_tags(text)
         reader = _HtmlReader()
         reader.feed(text)
         reader.close()
@@ -388,23 +388,6 @@ class _Text:
 
 
 # --- raw HTML ---------------------------------------------------------------------------
-
-_WHOLE_TAG = re.compile(r"""<[a-zA-Z/!?](?:[^<>"']|"[^"]{0,2000}"|'[^']{0,2000}'){0,2000}>""")
-"""A tag with its end in reach and no `<` but in quotes: the standard library's parser looks
-for the end of every `<` to the end of the text, which makes a body of `<a <a <a ...` take
-hours. (Where a browser reads `<b <i>` as one tag, this reads `<i>`: a problem either way.)"""
-
-
-def _unended_tags(text: str) -> str:
-    """`text` without the `<` that start no tag: those with no `>` in reach, which neither
-    Markdown nor a browser reads as one."""
-    out, done = [], 0
-    for found in re.finditer("<", text):
-        start = found.start()
-        if start >= done and _WHOLE_TAG.match(text, start) is None:
-            out += [text[done:start], " "]
-            done = start + 1
-    return "".join([*out, text[done:]])
 
 
 def _attribute_problem(tag: str | None, name: str, value: str | None) -> str | None:

@@ -370,3 +370,21 @@ def value_problem(name: str, value: str, author: bool = True) -> str | None:
     if name == "style" and split_style(value)[1]:
         return f"expected {EXPECTED_STYLE}, got a style beyond text-align"
     return None
+
+
+WHOLE_TAG = re.compile(r"""<[a-zA-Z/!?](?:[^<>"']|"[^"]{0,2000}"|'[^']{0,2000}'){0,2000}>""")
+"""A tag with its end in reach and no `<` but in quotes: the standard library's parser looks
+for the end of every `<` to the end of the text, which makes `<a <a <a ...` take hours.
+(Where a browser reads `<b <i>` as one tag, this reads `<i>`: a problem either way.)"""
+
+
+def without_unended_tags(text: str) -> str:
+    """`text` without the `<` that start no tag: those with no `>` in reach, which neither
+    Markdown nor a browser reads as one."""
+    out, done = [], 0
+    for found in re.finditer("<", text):
+        start = found.start()
+        if start >= done and WHOLE_TAG.match(text, start) is None:
+            out += [text[done:start], " "]
+            done = start + 1
+    return "".join([*out, text[done:]])

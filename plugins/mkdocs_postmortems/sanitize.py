@@ -124,7 +124,10 @@ KEPT = {
 }
 """The attributes nh3 keeps by its own lists (the filter then judges their values)."""
 
-_START_TAG = re.compile(r"""<([a-zA-Z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+_START_TAG = re.compile(
+    r"""<([a-zA-Z][^\s/<>"']*)((?:[^<>"']|"[^"]{0,2000}"|'[^']{0,2000}'){0,2000})>"""
+)
+"""A start tag and its attributes, its end in reach (see `html_rules.WHOLE_TAG`)."""
 _ATTRIBUTE = re.compile(r"""([^\s"'=<>`/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 
 
@@ -135,7 +138,7 @@ def _dropped(html: str) -> list[Removed]:
     if not any(_suspect(tag.lower(), attributes) for tag, attributes in _START_TAG.findall(html)):
         return []
     reader = _Dropped()
-    reader.feed(html)
+    reader.feed(html_rules.without_unended_tags(html))
     reader.close()
     return reader.removed
 
