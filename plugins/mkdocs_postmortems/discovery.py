@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mkdocs_postmortems import names
+from mkdocs_postmortems import names, secret_scan
 from mkdocs_postmortems.diagnostics import Diagnostic
 from mkdocs_postmortems.reading import Identity, identity, kind
 
@@ -47,8 +47,9 @@ class Walk:
 
 def printable(text: str) -> str:
     """A path as text: bytes that are not UTF-8 (kept by Python as lone surrogates, which no
-    output can encode) shown as `\\xNN`."""
-    return os.fsencode(text).decode("utf-8", "backslashreplace")
+    output can encode) shown as `\\xNN`, and a credential in a name cut short (a file named
+    after a token must not print it in every diagnostic)."""
+    return secret_scan.hide(os.fsencode(text).decode("utf-8", "backslashreplace"))[0]
 
 
 def display_path(path: Path | str) -> str:
@@ -242,6 +243,16 @@ def checked_file(
         )
     unsafe = names.unsafe_parts(relative)
     problems: tuple[Diagnostic, ...] = ()
+    _, leaks = secret_scan.hide(relative)
+    if leaks:
+        return Diagnostic(
+            display,
+            1,
+            1,
+            "",
+            f"expected a file name without a credential (it becomes the page's URL), got one "
+            f"holding {leaks[0].kind}; rename the file and rotate the credential",
+        )
     if unsafe:
         shown = ", ".join(repr(printable(part)) for part in unsafe)
         problems = (

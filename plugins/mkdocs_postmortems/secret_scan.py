@@ -260,6 +260,18 @@ def scan(text: str) -> list[Finding]:
     return _placed(text, _find(text))
 
 
+def hide(text: str) -> tuple[str, list[Finding]]:
+    """`text` with each credential the scan finds cut to its revealed start (`ghp_…`), and
+    the findings: for names such as file paths, which are printed before any file is read
+    and which no later redaction of a file's messages sees."""
+    findings = scan(text) if text else []
+    for finding in findings:
+        secret = finding.secret.text
+        if secret:
+            text = text.replace(secret, secret[: finding.secret.reveal] + "\u2026")
+    return text, findings
+
+
 def _find(text: str) -> _Spans:
     lowered = text.lower()
     same_length = len(lowered) == len(text)
