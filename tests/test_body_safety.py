@@ -366,8 +366,18 @@ def test_an_author_may_not_write_what_only_markdown_may() -> None:
     assert 'class="footnote-ref"' in sanitize.clean_body(html, BodyIds()).html
 
 
+def test_a_link_needs_an_href() -> None:
+    """Material's instant navigation fails on a click of an <a> without one."""
+    problems = body_check.problems('<a id="x">x</a> <a href="#x">y</a>')
+    assert [(p.column, p.message) for p in problems] == [
+        (1, "expected a link with an href (mark a place with <span id=...>), got <a> without href")
+    ]
+    cleaned = sanitize.clean_body('<p><a id="x">x</a></p>', BodyIds())
+    assert [(r.needle, r.kept) for r in cleaned.removed] == [("<a", True)]
+
+
 def test_an_unclosed_script_hides_nothing_after_it() -> None:
-    problems = body_check.problems("<style>\nx\n\n<form>\n\n<a name=y>z</a>\n")
+    problems = body_check.problems("<style>\nx\n\n<form>\n\n<span name=y>z</span>\n")
     assert [p.line for p in problems] == [1, 4, 6]
 
 
@@ -460,7 +470,7 @@ Our own timeline, whose heading the page's section also has: [see it](#timeline)
 
 A heading named like an id of the theme.
 
-<a id="marker"></a>An anchor of the author's, and [a link to it](#marker).[^n]
+<span id="marker"></span>An anchor of the author's, and [a link to it](#marker).[^n]
 
 ### Details {#__drawer}
 

@@ -76,7 +76,8 @@ def removed(path: str, first_line: int, markdown: str, items: list[Removed]) -> 
                 first_line + line - 1,
                 column,
                 FIELD,
-                f"{item.message}; it was removed from the page",
+                f"{item.message}; "
+                + ("the page has it as it is" if item.kept else "it was removed from the page"),
             )
         )
     return sorted(set(out))
@@ -415,6 +416,9 @@ class _HtmlReader(HTMLParser):
         if problem is not None:
             self.problems.append(Problem(line, offset + 1, problem))
             return
+        problem = rules.missing_problem(tag, (name for name, _ in attrs))
+        if problem is not None:
+            self.problems.append(Problem(line, offset + 1, problem))
         searched = len(tag) + 1
         for name, value in attrs:
             message = _attribute_problem(tag, name, value)

@@ -14,7 +14,7 @@ Kept free of nh3 and Markdown: `postmortems validate` imports it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -63,6 +63,8 @@ class Removed:
 
     message: str
     needle: str
+    kept: bool = False
+    """Left on the page, for want of a way to mend it (and said all the same)."""
 
 
 @dataclass(frozen=True)
@@ -350,6 +352,16 @@ def name_problem(
     if name in LOADING_ATTRIBUTES:
         return f"expected nothing loaded from elsewhere, got {shown}{on}"
     return f"expected an attribute that the page keeps, got {shown}{on}"
+
+
+def missing_problem(tag: str, names: Iterable[str]) -> str | None:
+    """`expected X, got Y` for an element without an attribute it needs: Material's
+    instant navigation reads the `href` of any `<a>` clicked, and fails on one without."""
+    if tag == "a" and "href" not in names:
+        return (
+            "expected a link with an href (mark a place with <span id=...>), got <a> without href"
+        )
+    return None
 
 
 def value_problem(name: str, value: str, author: bool = True) -> str | None:

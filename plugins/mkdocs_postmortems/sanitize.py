@@ -147,7 +147,10 @@ def _suspect(tag: str, attributes: str) -> bool:
     if tag not in html_rules.TAGS:
         return True
     kept = KEPT["*"] | KEPT.get(tag, frozenset())
-    for name, *values in _ATTRIBUTE.findall(attributes):
+    found = _ATTRIBUTE.findall(attributes)
+    if html_rules.missing_problem(tag, (name.lower() for name, *_ in found)):
+        return True
+    for name, *values in found:
         name = name.lower()
         if name not in kept or (name in ("href", "src") and _scheme_dropped("".join(values))):
             return True
@@ -173,6 +176,9 @@ class _Dropped(HTMLParser):
         if problem is not None:
             self.removed.append(Removed(problem, f"<{tag}"))
             return
+        problem = html_rules.missing_problem(tag, (name for name, _ in attrs))
+        if problem is not None:  # nh3 cannot mend it: kept, and said
+            self.removed.append(Removed(problem, f"<{tag}", kept=True))
         for name, value in attrs:
             text = value or ""
             problem = html_rules.name_problem(tag, name, KEPT)
