@@ -33,6 +33,15 @@ INCIDENT_COLUMNS = [
     "services",
     "factors",
     *metrics.DURATIONS,
+    # What the quarterly report reads (`report_data`).
+    "status",
+    "date",
+    "resolved_day",
+    "users_affected",
+    "revenue_usd",
+    "customer_facing",
+    "data_loss",
+    "lessons",
 ]
 ITEM_COLUMNS = [
     "postmortem",

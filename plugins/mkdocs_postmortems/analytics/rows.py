@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs_postmortems import metrics
+from mkdocs_postmortems.analytics import lessons
 from mkdocs_postmortems.corpus import Entry
 from mkdocs_postmortems.taxonomy import Taxonomy
 
@@ -69,6 +70,7 @@ def rows(entries: Iterable[Entry], taxonomy: Taxonomy, as_of: dt.date) -> Rows:
                 "services": list(dict.fromkeys(pm.services)),
                 "factors": list(dict.fromkeys(pm.contributing_factors)),
                 **{name: metrics.minutes(pm, name) for name in metrics.DURATIONS},
+                **_report_fields(entry),
             }
         )
         factors.extend(
@@ -100,6 +102,22 @@ def rows(entries: Iterable[Entry], taxonomy: Taxonomy, as_of: dt.date) -> Rows:
                 }
             )
     return Rows(incidents, items, factors, drafts)
+
+
+def _report_fields(entry: Entry) -> dict[str, Any]:
+    """What the quarterly report reads besides the figures above (`report_data`)."""
+    pm = entry.postmortem
+    impact = pm.impact
+    return {
+        "status": pm.status,
+        "date": pm.date,
+        "resolved_day": pm.resolved_at.astimezone(dt.UTC).date() if pm.resolved_at else None,
+        "users_affected": impact.users_affected if impact else None,
+        "revenue_usd": impact.revenue_usd if impact else None,
+        "customer_facing": impact.customer_facing if impact else None,
+        "data_loss": impact.data_loss if impact else None,
+        "lessons": lessons.quotes(entry.body),
+    }
 
 
 def _ordinal(day: dt.date | None) -> float | None:
