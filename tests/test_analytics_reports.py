@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import re
 import shutil
 import subprocess
@@ -64,9 +63,11 @@ def test_reports_cover_every_quarter_with_postmortems(kb: frames.Frames) -> None
 def test_first_quarter_against_an_empty_one(kb: frames.Frames) -> None:
     report = quarters.report(kb, "2025-Q4")
     assert (report.count, report.previous_count) == (3, 0)
-    # 3 of 3 at p = 1/2: P(3) = 1/8, and P(0) = 1/8 is as extreme: p = 2/8.
-    assert report.count_verdict.p == pytest.approx(0.25)
-    assert not report.count_verdict.real
+    # 2025-Q3 ended before the first dated postmortem: nothing to compare with.
+    assert report.days_observed == (92, 0)
+    assert report.count_verdict.p is None and not report.count_verdict.real
+    assert report.tests["count"].verdict == "not-tested"
+    assert "predates the first dated postmortem" in report.tests["count"].text
     assert report.severities == {"P1": (1, 0), "P2": (2, 0)}
     assert report.newly_recurring == ["capacity"]  # 040 and 044
     assert report.top_factors == [("capacity", 2), ("alerting-gap", 1), ("config-change", 1)]
@@ -126,24 +127,36 @@ def test_the_running_quarter_is_judged_on_as_of(kb: frames.Frames) -> None:
 
 
 def test_counts_verdict_by_hand() -> None:
-    # 9 against 1: P(9) = P(1) = 10/1024, P(10) = P(0) = 1/1024; p = 22/1024.
-    verdict = noise.counts(9, 1)
+    # 9 against 1 over equal days: P(9) = P(1) = 10/1024, P(10) = P(0) = 1/1024; p = 22/1024.
+    verdict = noise.counts(9, 1, (90, 90))
     assert verdict.p == pytest.approx(22 / 1024)
     assert verdict.real and "unlikely to be chance" in verdict.text
     assert noise.counts(0, 0).p is None
 
 
 def test_durations_verdict_by_hand() -> None:
-    # Ranks 1..5 against 6..10: U = 15 - 15 = 0, mean 12.5, sigma = sqrt(25 * 11 / 12);
-    # z = (12.5 - 0.5) / sigma.
-    z = 12 / math.sqrt(25 * 11 / 12)
+    # Ranks 1..5 against 6..10, no ties: U = 0, the one most extreme of C(10, 5) = 252
+    # arrangements each way, so the exact p = 2/252 (the normal approximation gave 0.0122).
     verdict = noise.durations([1, 2, 3, 4, 5], [6, 7, 8, 9, 10])
-    assert verdict.p == pytest.approx(math.erfc(z / math.sqrt(2)))
-    assert verdict.p == pytest.approx(0.01219, abs=1e-5)
-    assert verdict.real
+    assert verdict.p == pytest.approx(2 / 252) and verdict.method == "exact"
+    assert verdict.real and "durations shifted" in verdict.text
     same = noise.durations([5.0] * 6, [5.0] * 5)
-    assert same.p == 1.0 and not same.real
+    assert same.p == 1.0 and not same.real and "no clear shift" in same.text
     assert noise.durations([1, 2, 3, 4], [1, 2, 3, 4, 5]).p is None
+
+
+def test_the_report_adjusts_its_tests_together(kb: frames.Frames) -> None:
+    report = quarters.report(kb, "2026-Q2")
+    ran = {name: t for name, t in report.tests.items() if t.p is not None}
+    assert set(report.tests) == {"count", "time_to_detect", "time_to_mitigate", "time_to_resolve"}
+    assert report.count_verdict is report.tests["count"]
+    for name, change in report.durations.items():
+        assert change.verdict is report.tests[name]
+    for test in ran.values():
+        assert test.p is not None and test.p_adjusted is not None
+        assert test.p_adjusted >= test.p
+        if len(ran) > 1:
+            assert f"adjusted for {len(ran)} tests (Holm)" in test.text
 
 
 def _build(build_site: SiteBuilder, root: Path, out: str) -> Path:

@@ -33,7 +33,9 @@ def previous(quarter: str) -> str:
 class DurationChange:
     current: Distribution
     previous: Distribution
-    verdict: noise.Verdict
+    verdict: noise.Test
+    """The same as the report's `tests[name]`: a shift of the distribution, not the
+    change of medians."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,12 @@ class Report:
     """Source paths of the quarter's postmortems, oldest first."""
     count: int
     previous_count: int
-    count_verdict: noise.Verdict
+    count_verdict: noise.Test
+    """The same as `tests["count"]`."""
+    tests: dict[str, noise.Test]
+    """`count` and each duration of `metrics.DURATIONS`, Holm-adjusted together."""
+    days_observed: tuple[int, int]
+    """Days each quarter was observed (this one, the one before): see `exposure`."""
     severities: dict[str, tuple[int, int]]
     """Level -> (this quarter, previous quarter), most severe first."""
     durations: dict[str, DurationChange]
@@ -77,6 +84,43 @@ def quarters(frames: Frames) -> list[str]:
     return sorted(str(q) for q in frames.incidents["quarter"].dropna().unique())
 
 
+def exposure(frames: Frames, quarter: str) -> tuple[int, int]:
+    """Days observed in `quarter` and in the one before, counted inclusively: the running
+    quarter runs from its first day to the as-of day, and the one before starts no earlier
+    than the knowledge base's first dated postmortem (0 days if it ended before it)."""
+    first, last = bounds(quarter)
+    current = (min(last, frames.as_of) - first).days + 1
+    before_first, before_last = bounds(previous(quarter))
+    days = frames.incidents["day"].dropna()
+    if days.empty:
+        return max(current, 0), 0
+    start = max(before_first, min(days))
+    return max(current, 0), max((before_last - start).days + 1, 0)
+
+
+def _tests(
+    frames: Frames, quarter: str, now: pd.DataFrame, then: pd.DataFrame
+) -> dict[str, noise.Test]:
+    """The report's tests, Holm-adjusted together."""
+    days = exposure(frames, quarter)
+    count = (
+        noise.counts(len(now), len(then), days)
+        if days[1] > 0
+        else noise.not_tested(
+            f"not tested: {previous(quarter)} predates the first dated postmortem"
+        )
+    )
+    return noise.holm(
+        {
+            "count": count,
+            **{
+                name: noise.durations(list(now[name].dropna()), list(then[name].dropna()))
+                for name in metrics.DURATIONS
+            },
+        }
+    )
+
+
 def report(frames: Frames, quarter: str) -> Report:
     incidents = frames.incidents
     now = incidents[incidents["quarter"] == quarter]
@@ -87,12 +131,9 @@ def report(frames: Frames, quarter: str) -> Report:
     levels = {**by_severity(frames, then), **by_severity(frames, now)}
     order = sorted(levels, key=frames.taxonomy.rank)
     current_levels, previous_levels = by_severity(frames, now), by_severity(frames, then)
+    tests = _tests(frames, quarter, now, then)
     durations = {
-        name: DurationChange(
-            distribution(now[name]),
-            distribution(then[name]),
-            noise.durations(list(now[name].dropna()), list(then[name].dropna())),
-        )
+        name: DurationChange(distribution(now[name]), distribution(then[name]), tests[name])
         for name in metrics.DURATIONS
     }
     named = frames.factors.dropna(subset=["quarter"])
@@ -124,7 +165,9 @@ def report(frames: Frames, quarter: str) -> Report:
         paths=[str(path) for path in now["path"]],
         count=len(now),
         previous_count=len(then),
-        count_verdict=noise.counts(len(now), len(then)),
+        count_verdict=tests["count"],
+        tests=tests,
+        days_observed=exposure(frames, quarter),
         severities={
             level: (current_levels.get(level, 0), previous_levels.get(level, 0)) for level in order
         },
