@@ -253,10 +253,21 @@ def source_problem(value: str) -> str | None:
     return None
 
 
+WORD_JOINER = "\u2060"
+_LESS_THAN = re.compile(r"&lt;|&#0*60;|&#x0*3c;", re.IGNORECASE)
+
+
 def tooltip(text: str) -> str:
-    """Text for a `title` attribute the site writes, as Material's tooltips read it: they
-    put a title into the page as HTML, so its `<` goes in as `&lt;` (shown as `<`)."""
-    return text.replace("<", "&lt;")
+    """Text for a `title` attribute the site writes, as Material's tooltips read it: they put
+    a title into the page as HTML, so each `<` is followed by an invisible U+2060 WORD JOINER,
+    after which no tag can start (the tooltip shows the text as written)."""
+    return text.replace("<", "<" + WORD_JOINER)
+
+
+def tooltip_html(html: str) -> str:
+    """HTML text whose words Material may show as HTML in a tooltip (a table-of-contents
+    entry cut off by its width): each escaped `<` followed by U+2060, as in `tooltip`."""
+    return _LESS_THAN.sub(lambda found: found.group(0) + WORD_JOINER, html)
 
 
 def title_problem(value: str) -> str | None:

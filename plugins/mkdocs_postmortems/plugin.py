@@ -40,7 +40,7 @@ from mkdocs_postmortems import taxonomy as taxonomy_module
 from mkdocs_postmortems.analytics import rows as analytics_rows
 from mkdocs_postmortems.corpus import Loading, start_loading
 from mkdocs_postmortems.diagnostics import Diagnostic
-from mkdocs_postmortems.html_rules import BodyIds
+from mkdocs_postmortems.html_rules import BodyIds, tooltip_html
 from mkdocs_postmortems.pages import build as site_module
 from mkdocs_postmortems.pages import catalog as catalog_module
 from mkdocs_postmortems.pages import feeds as feeds_module
@@ -334,7 +334,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             return {
                 "level": link.level,
                 "id": ids.headings.get(link.id, link.id),
-                "name": link.title,
+                "name": tooltip_html(link.title),  # shown as HTML when cut off
                 "children": [token(child) for child in link.children],
             }
 

@@ -27,6 +27,9 @@ pytestmark = pytest.mark.browser
 
 FIXTURES = REPO / "tests" / "fixtures"
 
+CUT = "`<img/src/onerror=window.__pwned=1//" + "x" * 60 + ">`"
+"""Text of a heading whose table-of-contents entry Material shows in a tooltip, as HTML."""
+
 THEME = """\
 BODYSTART
 
@@ -39,7 +42,7 @@ BODYSTART
 <a id="mermaid">mermaid</a> <pre class="mermaid"><code>graph TD; A-->B</code></pre>
 <form name="body"><input name="appendChild"></form> <img name="getElementById" src="x.png">
 
-## Tooltips
+## Tooltips, and a heading long enough for the table of contents to cut it off: {CUT}
 
 <abbr title="<img src=x onerror=window.__pwned=1>">HTML</abbr> and
 <span title="<img src=x onerror=window.__pwned=1>">a title</span> and
@@ -53,7 +56,7 @@ KB is an abbreviation.
     <b title="<img src=x onerror=window.__pwned=1>">a title</b>.
 
 BODYEND
-"""
+""".replace("{CUT}", CUT)
 
 TOOLTIP = (
     "<img src=x onerror=window.__pwned=1><link rel=stylesheet href=https://evil.example/t.css>"
@@ -205,9 +208,14 @@ def test_hostile_bodies_are_inert_in_the_browser(tab: Tab, sanitised_site: Site)
             if element.is_visible():
                 element.hover(timeout=2_000)
                 element.focus()
+        # Material's own tooltips: a table-of-contents entry cut off, shown in full on hover.
+        for entry in page.locator(".md-sidebar--secondary .md-ellipsis").all()[:40]:
+            if entry.is_visible():
+                entry.hover(timeout=2_000)
         page.locator("article .pm-sev").first.hover()
-        tooltip = page.locator(".md-tooltip2__inner").first
-        assert tooltip.text_content() == TOOLTIP, "the badge's tooltip shows it, as text"
+        tooltip = page.locator(".md-tooltip2__inner", has_text="evil.example").first
+        shown = (tooltip.text_content() or "").replace("\u2060", "")
+        assert shown == TOOLTIP, "the badge's tooltip shows it, as text"
         problems.extend(f"{name}: {problem}" for problem in page.evaluate(CHECKS))
     assert dialogs == []
     assert elsewhere == []
