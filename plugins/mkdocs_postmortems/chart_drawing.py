@@ -155,7 +155,11 @@ def _check_lengths(what: str, expected: int, actual: int) -> None:
 
 
 def stacked_bars(
-    categories: list[str], series: list[tuple[str, list[int], str]], *, ylabel: str
+    categories: list[str],
+    series: list[tuple[str, list[int], str]],
+    *,
+    ylabel: str,
+    partial: str = "",
 ) -> bytes:
     if not categories:
         return _no_data()
@@ -182,8 +186,15 @@ def stacked_bars(
         )
         bottom = bottom + heights
         handles.append(Patch(facecolor=colour, edgecolor="white", label=label))
+    labels = list(categories)
+    names = [label for label, _values, _colour in series]
+    if partial in categories:
+        _mark_partial(ax, categories.index(partial), len(series))
+        labels[categories.index(partial)] = f"{partial}\n(partial)"
+        handles.append(Patch(facecolor=GREY, edgecolor="white", hatch=PARTIAL_HATCH))
+        names.append("running quarter (partial)")
 
-    ax.set_xticks(positions, labels=categories)
+    ax.set_xticks(positions, labels=labels)
     ax.set_xlim(-0.6, count - 0.4)
     _rotate_categories(ax.xaxis, count)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -195,7 +206,7 @@ def stacked_bars(
         # Explicit labels: a label starting with "_" would otherwise be dropped silently.
         ax.legend(
             handles,
-            [label for label, _values, _colour in series],
+            names,
             loc="lower left",
             bbox_to_anchor=(0.0, 1.01),
             ncols=min(len(handles), 6),
@@ -204,6 +215,18 @@ def stacked_bars(
             borderaxespad=0.0,
         )
     return _save(figure)
+
+
+PARTIAL_HATCH = "////"
+"""The running quarter's bars: white stripes over a lighter fill, told apart without colour."""
+
+
+def _mark_partial(ax: Any, index: int, stacked: int) -> None:
+    """Hatch and lighten the bars at `index` (one per series, drawn in order)."""
+    for container in ax.containers[-stacked:]:
+        bar = container.patches[index]
+        bar.set_hatch(PARTIAL_HATCH)
+        bar.set_alpha(0.6)
 
 
 # --- distributions

@@ -228,10 +228,18 @@ def _quantiles(values: list[float], count: int) -> list[float]:
 
 @_chart
 def stacked_bars(
-    categories: list[str], series: list[tuple[str, list[int], str]], *, ylabel: str
+    categories: list[str],
+    series: list[tuple[str, list[int], str]],
+    *,
+    ylabel: str,
+    partial: str = "",
 ) -> bytes:
-    """Counts per quarter split by severity: the stack shows both the total and its mix."""
-    return _drawn("stacked_bars", categories, series, ylabel=ylabel)
+    """Counts per quarter split by severity: the stack shows both the total and its mix.
+
+    `partial` names the running quarter, if shown: its bars are hatched and lighter and its
+    label says "(partial)", since its count is not comparable with a whole quarter's.
+    """
+    return _drawn("stacked_bars", categories, series, ylabel=ylabel, partial=partial)
 
 
 @_chart

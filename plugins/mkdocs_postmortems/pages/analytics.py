@@ -3,12 +3,14 @@ contributing factors and action items. Figures come from `analytics`, as the CLI
 
 from __future__ import annotations
 
+import datetime as dt
+
 from mkdocs_postmortems import charts, colours, metrics
-from mkdocs_postmortems.analytics import actions, factors, stats
+from mkdocs_postmortems.analytics import actions, burndown, factors, stats
 from mkdocs_postmortems.analytics.summary import SMALL_N, distribution
 from mkdocs_postmortems.pages import urls
 from mkdocs_postmortems.pages.common import Page, day, severity_badge, term_label
-from mkdocs_postmortems.pages.context import Context, window
+from mkdocs_postmortems.pages.context import Context, quarter_span, window
 from mkdocs_postmortems.pages.figures import (
     DISTRIBUTION_HEAD,
     LIST_LIMIT,
@@ -144,15 +146,15 @@ def severity(ctx: Context) -> Page:
     rows = []
     for i, quarter in enumerate(shown):
         total = quarters.get(quarter, {}).get("count", 0)
-        report = (
-            link(ctx.rel(here, urls.report(quarter)), quarter) if quarter in quarters else quarter
-        )
+        label = _marked(ctx, quarter)
+        report = link(ctx.rel(here, urls.report(quarter)), label) if quarter in quarters else label
         rows.append([report, *(str(counts[level][i]) for level in levels), str(total)])
     numbers = table(
         ["Quarter", *(severity_badge(ctx.catalog, level) for level in levels), "Total"],
         rows,
         "pm-numbers",
     )
+    running = _running(ctx) if _running(ctx) in shown else ""
     earlier = len([q for q in quarters if shown and q < shown[0]])
     note = (
         f" The {earlier} earlier quarter{'s' * (earlier != 1)} with postmortems "
@@ -176,12 +178,16 @@ def severity(ctx: Context) -> Page:
                 for level in levels
             ],
             ylabel="Postmortems",
+            partial=running,
         ),
         alt=f"Stacked bar chart: postmortems per quarter from {shown[0] if shown else '-'} to "
-        f"{shown[-1] if shown else '-'}, one colour per severity. The table beside it "
-        "gives every number.",
-        caption="Postmortems per quarter (the quarter of started_at, in UTC), stacked by "
-        "severity, empty quarters included." + note,
+        f"{shown[-1] if shown else '-'}, oldest first, one colour per severity"
+        + (f"; {running} is partial, counted up to {ctx.figures['as_of']}" if running else "")
+        + ". The table beside it gives every number.",
+        caption="Postmortems per quarter (the quarter of started_at, in UTC), oldest first, "
+        "stacked by severity, empty quarters included."
+        + (f" {running} is still running: its bar is hatched." if running else "")
+        + note,
         numbers=numbers,
     )
     totals = table(
@@ -243,7 +249,7 @@ def durations(ctx: Context) -> Page:
         ]
         rows = [
             [
-                link(ctx.rel(here, urls.report(q)), q),
+                link(ctx.rel(here, urls.report(q)), _marked(ctx, q)),
                 *distribution_cells(ctx.figures["quarters"][q][stats.duration_key(name)]),
             ]
             for q, _ in by_quarter
@@ -255,13 +261,14 @@ def durations(ctx: Context) -> Page:
                 here,
                 f"analytics/{slug}-by-quarter.svg",
                 charts.distributions(
-                    [(q, values, colours.DATA) for q, values in by_quarter],
+                    [(_marked(ctx, q), values, colours.DATA) for q, values in by_quarter],
                     xlabel=f"{label} (log scale)",
                 ),
                 alt=f"Box and strip plot of {label.lower()} per quarter for the last "
                 f"{len(dated)} quarters with postmortems; the table beside it gives n, "
                 "median, p90 and mean for each.",
-                caption=f"{label} per quarter (latest {len(dated)} with postmortems).",
+                caption=f"{label} per quarter (latest {len(dated)} with postmortems, oldest "
+                "first; a running quarter is marked partial).",
                 numbers=table(["Quarter", *DISTRIBUTION_HEAD], rows, "pm-numbers"),
             )
         )
@@ -358,14 +365,17 @@ def factor_page(ctx: Context) -> Page:
         here,
         "analytics/factor-spread.svg",
         charts.heatmap(
-            [term_label(catalog, "factors", k) for k in keys], quarters, grid, xlabel="Quarter"
+            [term_label(catalog, "factors", k) for k in keys],
+            [_marked(ctx, q) for q in quarters],
+            grid,
+            xlabel="Quarter",
         ),
         alt=f"Heat map of the {len(keys)} most named factors over the last {len(quarters)} "
         "quarters with postmortems; darker cells mean more postmortems. The table beside it "
         "gives every count.",
         caption="Spread over quarters: postmortems naming each factor per quarter.",
         numbers=table(
-            ["Factor", *(esc(q) for q in quarters)],
+            ["Factor", *(esc(_marked(ctx, q)) for q in quarters)],
             [
                 [factor_link(k), *(str(n) if n else "" for n in row)]
                 for k, row in zip(keys, grid, strict=True)
@@ -460,6 +470,77 @@ def _late_publications(ctx: Context, here: str) -> str:
         "severity's <code>publish_within_days</code> in the taxonomy allows from "
         f"<code>resolved_at</code> (its UTC day), as of {day(catalog.as_of)}. Drafts are "
         "listed though their pages are not published.</p>\n" + listed
+    )
+
+
+def _quarter_of(day: dt.date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def _running(ctx: Context) -> str:
+    """The quarter of the as-of day: still running, so its figures are partial."""
+    return _quarter_of(ctx.catalog.as_of)
+
+
+def _marked(ctx: Context, quarter: str) -> str:
+    """A quarter's label in charts and tables, "(partial)" when it is still running."""
+    return f"{quarter} (partial)" if quarter == _running(ctx) else quarter
+
+
+def _burn_down(ctx: Context, here: str) -> str:
+    """Open items at each quarter's end, oldest first, up to the running quarter (partial)."""
+    shown = window(list(ctx.figures["quarters"]))
+    if shown:
+        shown = quarter_span(shown[0], max(shown[-1], _quarter_of(ctx.catalog.as_of)))
+    result = burndown.burn_down(ctx.frames, shown)
+    labels = [f"{end.quarter} (partial)" if end.partial else end.quarter for end in result.ends]
+    running = [end.quarter for end in result.ends if end.partial]
+    undated = result.closed_undated
+    note = (
+        f" {undated} item{'s were' if undated != 1 else ' was'} closed with no "
+        "<code>closed_on</code>: when is unknown, so "
+        f"{'they count' if undated != 1 else 'it counts'} as closed at every quarter's end, "
+        "and the earlier bars may be too low."
+        if undated
+        else ""
+    )
+    partial_note = (
+        f" {running[0]} is still running: its bar is hatched and counts items open on "
+        f"{ctx.figures['as_of']}."
+        if running
+        else ""
+    )
+    return (
+        '\n<h2 id="burn-down">Open items at the end of each quarter</h2>\n'
+        '<p class="pm-muted">An item is open at the end of a quarter if its postmortem is of that '
+        "quarter or an earlier one (the quarter of <code>started_at</code>, else of "
+        "<code>date</code>) and it was not closed by then: it is open or in progress today, "
+        f"or its <code>closed_on</code> is after that end.{note}</p>\n"
+        + figure(
+            ctx.catalog,
+            ctx.files,
+            here,
+            "analytics/action-item-burn-down.svg",
+            charts.stacked_bars(
+                [end.quarter for end in result.ends],
+                [("Open action items", [end.open for end in result.ends], colours.DATA)],
+                ylabel="Open action items",
+                partial=running[0] if running else "",
+            ),
+            alt="Bar chart of open action items at the end of each quarter from "
+            f"{shown[0] if shown else '-'} to {shown[-1] if shown else '-'}, oldest first"
+            + (f"; {running[0]} is partial, counted on {ctx.figures['as_of']}" if running else "")
+            + ". The table beside it gives every number.",
+            caption="Open action items at each quarter's end, oldest quarter first." + partial_note,
+            numbers=table(
+                ["Quarter", "Open at the end"],
+                [
+                    [esc(label), str(end.open)]
+                    for label, end in zip(labels, result.ends, strict=True)
+                ],
+                "pm-numbers pm-burn-down",
+            ),
+        )
     )
 
 
@@ -605,6 +686,7 @@ def action_page(ctx: Context) -> Page:
         + table(["Severity", "Items", "Done", "Won't do", "Completion"], by_severity)
         + '\n<h2 id="age">Age of open items</h2>\n'
         + age_html
+        + _burn_down(ctx, here)
         + '\n<h2 id="sla">Due later than the severity allows</h2>\n<p class="pm-muted">Items '
         "whose due date is later than the start of their incident (UTC day) plus their "
         "severity's <code>action_item_sla_days</code> in the taxonomy, or that have no due "
