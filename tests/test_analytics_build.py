@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from mkdocs_postmortems import analytics_build, background, charts, taxonomy
-from mkdocs_postmortems.analytics import frames
+from mkdocs_postmortems.analytics import frames, report_data
 from mkdocs_postmortems.analytics import rows as analytics_rows
 from mkdocs_postmortems.corpus import load_corpus
 from mkdocs_postmortems.pages import build as site_build
@@ -116,7 +116,9 @@ def test_a_worker_that_dies_leaves_the_analytics_to_this_process(
     expected = site_analytics.run(job)
     assert pending.made().pages == expected.pages
     data, drawn = pending.data_files(), pending.chart_files()
-    assert set(data) == {"data/stats.json"} and set(drawn) == set(pending.chart_paths())
+    reports = {report_data.json_path(quarter) for quarter in job.rows.quarters()}
+    assert set(data) == {"data/stats.json", *reports}
+    assert set(drawn) == set(pending.chart_paths())
     assert set(data) | set(drawn) == set(expected.files)
     assert drawn and all(svg.startswith(b"<?xml") for svg in drawn.values())
 

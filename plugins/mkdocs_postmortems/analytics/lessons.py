@@ -46,6 +46,7 @@ def quotes(body: str) -> list[tuple[str, str]]:
                 current, level, lines, size = name, depth, [], 0
                 continue
         if current is not None and size <= BRIEF and not opened:
+            line = heading.group(2) + ":" if heading else line  # a subheading, as a lead-in
             lines.append(line)
             size += len(line)
     close()

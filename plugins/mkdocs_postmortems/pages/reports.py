@@ -3,10 +3,13 @@ and handed on, with the honest verdict on whether a change is more than noise.""
 
 from __future__ import annotations
 
+from typing import Any
+
 from mkdocs_postmortems import charts, colours, metrics
 from mkdocs_postmortems.analytics import quarters as quarter_figures
+from mkdocs_postmortems.analytics import report_data
 from mkdocs_postmortems.analytics.quarters import Report
-from mkdocs_postmortems.pages import urls
+from mkdocs_postmortems.pages import report_sections, urls
 from mkdocs_postmortems.pages.common import Page, day, severity_badge, summary_list, term_label
 from mkdocs_postmortems.pages.context import Context
 from mkdocs_postmortems.pages.figures import (
@@ -69,8 +72,13 @@ def _duration_rows(report: Report) -> list[list[str]]:
     return rows
 
 
-def page(ctx: Context, report: Report) -> Page:
+def page(
+    ctx: Context, report: Report, data: dict[str, Any], paths: dict[str, str] | None = None
+) -> Page:
+    """The report of one quarter: the headline in plain words, the sections, the method.
+    `data` is the quarter's `report_data`; `paths` each postmortem's source by id."""
     here = urls.report(report.quarter)
+    sections = report_sections.Sections(ctx, here, data, paths or {})
     catalog = ctx.catalog
     title = f"{report.quarter} trend report"
     result = Page(src_uri=here, title=title, hide=["navigation"])
@@ -222,8 +230,12 @@ def page(ctx: Context, report: Report) -> Page:
         f"<strong>{report.items_opened}</strong>. Of them, as of {day(catalog.as_of)}: "
         f"{closed} closed ({report.items_done} done, {report.items_wont_do} won't do), "
         f"{still_open} still open or in progress.</p>\n"
-        f"<p>Closed in the quarter (<code>closed_on</code> within it): "
-        f"<strong>{report.closed_in_quarter}</strong>.</p>\n"
+        f"<p>Closed in the quarter (on a day within it): "
+        f"<strong>{'at least ' * bool(report.closed_undated)}{report.closed_in_quarter}"
+        f"</strong>. Open at the quarter's end: <strong>{data['action_items']['open_at_end']}"
+        "</strong>. Median days from the postmortem to an item's closing, of those closed "
+        f"in the quarter: {esc(_days_or_dash(data['action_items']['median_days_to_close']))}."
+        "</p>\n"
         f"<p>Overdue at the quarter's end ({day(report.judged_on)}): "
         f"<strong>{overdue_count}</strong> items of this or earlier quarters, due before "
         "that day and open then (open or in progress today, or closed after it)."
@@ -233,11 +245,16 @@ def page(ctx: Context, report: Report) -> Page:
     own.sort(key=lambda item: item.sort_key())
     html = (
         f'<h1 id="report">{esc(title)}</h1>\n'
-        f'<p class="pm-muted">{period}. Quarters are those of <code>started_at</code> in UTC; '
-        f"drafts are left out. {link(catalog.links.rel(here, urls.REPORTS), 'All reports')}.</p>\n"
-        '<h2 id="postmortems">Postmortems and severities</h2>\n'
+        f'<p class="pm-muted">{period}. '
+        f"{link(catalog.links.rel(here, urls.REPORTS), 'All reports')}.</p>\n"
+        + sections.headline()
+        + '<h2 id="postmortems">Postmortems and severities</h2>\n'
         + _count_sentence(report)
         + severity_html
+        + "\n"
+        + sections.impact()
+        + sections.services()
+        + sections.repeats()
         + '\n<h2 id="durations">Durations</h2>\n'
         + durations_html
         + '\n<h2 id="factors">Contributing factors</h2>\n<p>Most named this quarter:</p>\n'
@@ -245,10 +262,15 @@ def page(ctx: Context, report: Report) -> Page:
         + newly
         + '\n<h2 id="action-items">Action items</h2>\n'
         + items_html
+        + "\n"
+        + sections.process()
+        + sections.trend()
+        + sections.lessons()
         + f'\n<h2 id="this-quarter">The quarter\'s postmortems ({report.count})</h2>\n'
         + '<div class="pm-report-postmortems">'
         + summary_list(catalog, here, own)
-        + "</div>"
+        + "</div>\n"
+        + report_sections.method(ctx, here, report.quarter)
     )
     result.markdown = result.slot("report", html)
     return result
@@ -300,5 +322,18 @@ def index(ctx: Context, reports: list[Report]) -> Page:
 
 
 def pages(ctx: Context) -> list[Page]:
+    """The index and every quarter's report; each report's data goes to
+    `/data/reports/<YYYY-Qn>.json` as `postmortems report --format json` prints it."""
     reports = [quarter_figures.report(ctx.frames, q) for q in quarter_figures.quarters(ctx.frames)]
-    return [index(ctx, reports), *(page(ctx, report) for report in reports)]
+    book = report_data.Book(ctx.frames)
+    paths = {str(row["id"]): str(row["path"]) for row in book.incidents}
+    made = [index(ctx, reports)]
+    for report in reports:
+        data = book.data(report)
+        ctx.files[report_data.json_path(report.quarter)] = report_data.to_json(data).encode()
+        made.append(page(ctx, report, data, paths))
+    return made
+
+
+def _days_or_dash(value: float | None) -> str:
+    return "\u2013" if value is None else f"{value} days"
