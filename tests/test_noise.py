@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
 
-from mkdocs_postmortems import taxonomy
+from mkdocs_postmortems import charts, taxonomy
 from mkdocs_postmortems.analytics import frames, noise, quarters
 from mkdocs_postmortems.corpus import load_corpus
 
@@ -257,3 +257,12 @@ def test_previous_quarter_clipped_to_the_first_dated_postmortem(tmp_path: Path) 
     report = quarters.report(kb, "2026-Q2")
     assert report.days_observed == (91, 45)
     assert report.tests["count"].p == pytest.approx(stats.binomtest(3, 5, 91 / 136).pvalue, rel=TOL)
+
+
+def test_below_small_n_the_chart_shows_points_without_a_box() -> None:
+    few = charts.distributions([("Q", [30.0, 60.0, 90.0, 100.0], "#1f77b4")], xlabel="x")
+    enough = charts.distributions([("Q", [30.0, 60.0, 90.0, 100.0, 120.0], "#1f77b4")], xlabel="x")
+    assert b"too few" in few and b"too few" not in enough
+    # The box is one patch more; its whiskers, caps and median are lines more.
+    assert few.count(b'id="patch_') + 1 == enough.count(b'id="patch_')
+    assert few.count(b'id="line2d_') < enough.count(b'id="line2d_')

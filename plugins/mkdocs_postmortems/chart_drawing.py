@@ -23,6 +23,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
 from matplotlib.typing import RcKeyType
 
+from mkdocs_postmortems.analytics.summary import SMALL_N
 from mkdocs_postmortems.charts import (
     BLUE,
     DPI,
@@ -271,6 +272,31 @@ def _jitter(count: int) -> np.ndarray[Any, np.dtype[np.float64]]:
     return ((index * _GOLDEN + 0.5) % 1.0 - 0.5) * 2 * _JITTER
 
 
+def _strip(ax: Any, values: list[float], row: int, colour: str, fontsize: float, note: str) -> None:
+    """One row's points (every one up to MAX_POINTS) and its n at the right edge."""
+    shown = _quantiles(values, MAX_POINTS)
+    ax.scatter(
+        shown,
+        row + _jitter(len(shown)),
+        s=max(6.0, 16.0 * fontsize / 9.0),
+        color=colour,
+        alpha=0.75,
+        edgecolors="white",
+        linewidths=0.4,
+        zorder=3,
+    )
+    ax.text(
+        1.01,
+        row,
+        note,
+        transform=ax.get_yaxis_transform(),
+        va="center",
+        ha="left",
+        fontsize=fontsize,
+        color=GREY,
+    )
+
+
 def distributions(
     groups: list[tuple[str, list[float], str]], *, xlabel: str, log: bool = True
 ) -> bytes:
@@ -291,6 +317,9 @@ def distributions(
     for row, ((_label, _values, colour), values) in enumerate(zip(groups, cleaned, strict=True)):
         if not values:
             continue
+        if len(values) < SMALL_N:  # a box of so few says nothing: the points alone
+            _strip(ax, values, row, colour, fontsize, f"n = {len(values)}\ntoo few")
+            continue
         parts = ax.boxplot(
             [values],
             positions=[row],
@@ -308,27 +337,7 @@ def distributions(
         )
         for median in parts["medians"]:
             median.set_zorder(4)  # above the points, so it stays readable in a dense strip
-        shown = _quantiles(values, MAX_POINTS)
-        ax.scatter(
-            shown,
-            row + _jitter(len(shown)),
-            s=max(6.0, 16.0 * fontsize / 9.0),
-            color=colour,
-            alpha=0.75,
-            edgecolors="white",
-            linewidths=0.4,
-            zorder=3,
-        )
-        ax.text(
-            1.01,
-            row,
-            f"n = {len(values)}",
-            transform=ax.get_yaxis_transform(),
-            va="center",
-            ha="left",
-            fontsize=fontsize,
-            color=GREY,
-        )
+        _strip(ax, values, row, colour, fontsize, f"n = {len(values)}")
 
     everything = [v for values in cleaned for v in values]
     if log:

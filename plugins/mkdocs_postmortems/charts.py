@@ -247,7 +247,8 @@ def distributions(
     groups: list[tuple[str, list[float], str]], *, xlabel: str, log: bool = True
 ) -> bytes:
     """Durations are few and skewed: a box gives the shape, the points show the incidents
-    (every one up to MAX_POINTS a row, evenly spaced quantiles past that)."""
+    (every one up to MAX_POINTS a row, evenly spaced quantiles past that). A row of fewer
+    than `summary.SMALL_N` values shows its points alone, marked too few for a box."""
     return _drawn("distributions", groups, xlabel=xlabel, log=log)
 
 
