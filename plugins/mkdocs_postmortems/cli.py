@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import traceback
 from collections.abc import Sequence
@@ -178,7 +179,49 @@ def _parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print the figures as JSON, as /data/stats.json"
     )
     _overdue_parser(commands)
+    _report_parser(commands)
     return parser
+
+
+def _quarter(value: str) -> str:
+    if not re.fullmatch(r"[0-9]{4}-Q[1-4]", value):
+        raise argparse.ArgumentTypeError(f"expected a quarter such as 2026-Q1, got {value!r}")
+    return value
+
+
+def _report_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    report = commands.add_parser(
+        "report",
+        help="one quarter's report, as the site's report page and /data/reports/ give it",
+        description="Write the quarterly report of the valid non-draft postmortems, to paste "
+        "into email, chat or a wiki. Errors in files are printed to stderr and make the exit "
+        "code 1, as does a quarter with no postmortems; 2 on a usage error.",
+    )
+    report.add_argument("quarter", type=_quarter, metavar="QUARTER", help="e.g. 2026-Q1")
+    report.add_argument(
+        "dir",
+        nargs="?",
+        type=Path,
+        default=Path("postmortems"),
+        metavar="DIR",
+        help="the knowledge base folder (default: postmortems/)",
+    )
+    report.add_argument(
+        "--taxonomy", type=Path, metavar="FILE", help="taxonomy file (default: taxonomy.yml in DIR)"
+    )
+    report.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="the day the report is judged on (default: POSTMORTEMS_AS_OF, else the day of "
+        "SOURCE_DATE_EPOCH, else today in UTC)",
+    )
+    report.add_argument(
+        "--format",
+        choices=["markdown", "html", "json"],
+        default="markdown",
+        help="markdown (default), html (one standalone file), or json (as "
+        "/data/reports/<YYYY-Qn>.json, byte for byte)",
+    )
 
 
 def _days(value: str) -> int:
@@ -461,6 +504,56 @@ def _overdue(args: argparse.Namespace) -> int:
     return EXIT_INVALID if report.anything_overdue or not corpus.ok else EXIT_OK
 
 
+def _report(args: argparse.Namespace) -> int:
+    from mkdocs_postmortems import diagnostics as diag
+    from mkdocs_postmortems import metrics
+    from mkdocs_postmortems.analytics import frames, quarters, report_data
+    from mkdocs_postmortems.corpus import load_corpus
+    from mkdocs_postmortems.pages import report_export
+    from mkdocs_postmortems.taxonomy import TaxonomyError
+
+    try:
+        as_of = metrics.as_of_date(args.as_of, option="--as-of")
+    except metrics.AsOfError as error:
+        print(f"postmortems report: {error}", file=sys.stderr)
+        return EXIT_CRASH  # a usage error, as argparse's
+    if not args.dir.is_dir():
+        print(f"postmortems report: {args.dir}: expected a folder of postmortems", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        taxonomy = _load_taxonomy(args.taxonomy, [args.dir])
+    except TaxonomyError as error:
+        sys.stderr.write(diag.format_text(error.diagnostics))
+        return EXIT_INVALID
+    corpus = load_corpus([args.dir], taxonomy, as_of=as_of)
+    sys.stderr.write(diag.format_text(corpus.diagnostics))
+    tables = frames.build(corpus.entries, taxonomy, as_of)
+    known = quarters.quarters(tables)
+    if args.quarter not in known:
+        print(
+            f"postmortems report: no non-draft postmortem started in {args.quarter}; quarters "
+            f"with postmortems: {', '.join(known) or 'none'}",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    data = report_data.Book(tables).data(quarters.report(tables, args.quarter))
+    writers = {
+        "json": report_data.to_json,
+        "html": report_export.to_html,
+        "markdown": report_export.to_markdown,
+    }
+    sys.stdout.write(writers[args.format](data))
+    if not corpus.ok:
+        errors = sum(1 for d in corpus.diagnostics if d.level == "error")
+        print(
+            f"postmortems report: {errors} error{'s' * (errors != 1)}; the report leaves out "
+            "the files with errors",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {
@@ -470,6 +563,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "import": _import,
         "stats": _stats,
         "overdue": _overdue,
+        "report": _report,
     }
     try:
         return handlers[args.command](args)

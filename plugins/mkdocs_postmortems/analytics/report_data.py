@@ -28,6 +28,18 @@ TREND_QUARTERS = 8
 SEVERE_LEVELS = 2
 """The report's "severe" postmortems: those of the taxonomy's first two severities."""
 
+METHOD = (
+    "Quarters are those of the incident's start in UTC; drafts are left out. The severe "
+    "incidents are those of the taxonomy's first two severities. Changes in counts are tested "
+    "with the days each quarter observed (a running quarter up to the as-of day); the tests of "
+    "one report are adjusted together, and a change is called unlikely to be chance below "
+    "p = 0.05. Users affected adds only the figures recorded as numbers; each total says how "
+    "many postmortems recorded it. Items closed without a day recorded count in no quarter, so "
+    "the closed figure is then a lower bound. Days to close run from the postmortem's date "
+    "(else its start) to the day the item closed. The figures are also published as JSON."
+)
+"""The report's method note, in plain words: the page and the exports end with it."""
+
 
 def json_path(quarter: str) -> str:
     return f"{JSON_DIR}/{quarter}.json"

@@ -151,21 +151,9 @@ class Sections:
         )
 
 
-METHOD = (
-    "Quarters are those of the incident's start in UTC; drafts are left out. The severe "
-    "incidents are those of the taxonomy's first two severities. Changes in counts are tested "
-    "with the days each quarter observed (a running quarter up to the as-of day); the tests of "
-    "one report are adjusted together, and a change is called unlikely to be chance below "
-    "p = 0.05. Users affected adds only the figures recorded as numbers; each total says how "
-    "many postmortems recorded it. Items closed without a day recorded count in no quarter, so "
-    "the closed figure is then a lower bound. Days to close run from the postmortem's date "
-    "(else its start) to the day the item closed. The figures are also published as JSON."
-)
-
-
 def method(ctx: Context, here: str, quarter: str) -> str:
     data_link = link(ctx.rel(here, report_data.json_path(quarter)), "JSON")
     return (
         '<h2 id="method">Method</h2>\n'
-        f'<p class="pm-muted pm-method">{esc(METHOD)} ({data_link}.)</p>\n'
+        f'<p class="pm-muted pm-method">{esc(report_data.METHOD)} ({data_link}.)</p>\n'
     )
