@@ -246,3 +246,18 @@ def _decide(
         method,
         kind,
     )
+
+
+def adjustment_note(tests: Mapping[str, Test], labels: Mapping[str, str]) -> str:
+    """What the report's p-values were adjusted for, in a sentence: `labels` names each
+    test (`count` -> `the count of postmortems`)."""
+    ran = [labels.get(name, name) for name, test in tests.items() if test.p is not None]
+    if not ran:
+        return "No change was tested: too few postmortems on one side or the other."
+    if len(ran) == 1:
+        return f"One test ran ({ran[0]}): its p-value needs no adjustment."
+    listed = ", ".join(ran[:-1]) + f" and {ran[-1]}"
+    return (
+        f"p-values adjusted for {len(ran)} tests (Holm): {listed}. A change is called "
+        f"unlikely to be chance when its adjusted p is below {ALPHA}."
+    )

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from mkdocs_postmortems import charts, colours, metrics
+from mkdocs_postmortems.analytics import noise, report_data
 from mkdocs_postmortems.analytics import quarters as quarter_figures
-from mkdocs_postmortems.analytics import report_data
 from mkdocs_postmortems.analytics.quarters import Report
 from mkdocs_postmortems.pages import report_sections, urls
 from mkdocs_postmortems.pages.common import Page, day, severity_badge, summary_list, term_label
@@ -49,15 +49,6 @@ def _duration_rows(report: Report) -> list[list[str]]:
     for name, label in metrics.DURATION_LABELS.items():
         change = report.durations[name]
         now, then = change.current, change.previous
-        if now["median"] is not None and then["median"] is not None:
-            delta = now["median"] - then["median"]
-            moved = (
-                "no change"
-                if delta == 0
-                else ("+" if delta > 0 else "-") + metrics.format_minutes(abs(delta))
-            )
-        else:
-            moved = "\u2013"
         rows.append(
             [
                 esc(label),
@@ -65,11 +56,18 @@ def _duration_rows(report: Report) -> list[list[str]]:
                 + small_n(now["n"]),
                 f"{minutes_cell(then['median'])} (p90 {minutes_cell(then['p90'])}, "
                 f"n = {then['n']})",
-                esc(moved),
                 esc(change.verdict.text),
             ]
         )
     return rows
+
+
+def _tests_note(report: Report) -> str:
+    """Beside the verdicts: how many tests the report ran and that they were adjusted."""
+    labels = {"count": "the count of postmortems"} | {
+        name: label.lower() for name, label in metrics.DURATION_LABELS.items()
+    }
+    return f'<p class="pm-muted">{esc(noise.adjustment_note(report.tests, labels))}</p>'
 
 
 def page(
@@ -135,25 +133,34 @@ def page(
         )
         for quarter in (report.quarter, report.previous)
     ]
-    durations_html = figure(
-        catalog,
-        ctx.files,
-        here,
-        f"reports/{report.quarter}-time-to-resolve.svg",
-        charts.distributions(
-            [(quarter, values, colours.DATA) for quarter, values in resolve],
-            xlabel="Time to resolve (log scale)",
-        ),
-        alt=f"Box and strip plot of time to resolve in {report.quarter} and "
-        f"{report.previous}; the table beside it gives medians, p90 and n for detect, "
-        "mitigate and resolve.",
-        caption="Time to resolve, this quarter against the one before; every dot is one "
-        "postmortem.",
-        numbers=table(
-            ["", esc(report.quarter), esc(report.previous), "Median change", "Verdict"],
-            _duration_rows(report),
-            "pm-numbers",
-        ),
+    durations_html = (
+        figure(
+            catalog,
+            ctx.files,
+            here,
+            f"reports/{report.quarter}-time-to-resolve.svg",
+            charts.distributions(
+                [(quarter, values, colours.DATA) for quarter, values in resolve],
+                xlabel="Time to resolve (log scale)",
+            ),
+            alt=f"Box and strip plot of time to resolve in {report.quarter} and "
+            f"{report.previous}; the table beside it gives medians, p90 and n for detect, "
+            "mitigate and resolve.",
+            caption="Time to resolve, this quarter against the one before; every dot is one "
+            "postmortem.",
+            numbers=table(
+                [
+                    "",
+                    esc(report.quarter),
+                    esc(report.previous),
+                    "Shift in distribution (Mann-Whitney)",
+                ],
+                _duration_rows(report),
+                "pm-numbers",
+            ),
+        )
+        + "\n"
+        + _tests_note(report)
     )
 
     def factor_link(key: str) -> str:
