@@ -184,6 +184,8 @@ def test_nothing_is_invented(imported: dict[str, Imported]) -> None:
         assert any(m.startswith("authors (") for m in item.missing)
         assert any(m.startswith("detected_at (") for m in item.missing)
         body = path.read_text("utf-8").split("\n---\n", 1)[1].strip()
+        # Links to http:// addresses, which a body may not hold, are kept as code.
+        body = re.sub(r"\[([^\]]*)\]\((http://[^)\s]+)\)", r"\1 (`\2`)", body)
         assert item.body.lstrip("\n").startswith(body)
 
 
@@ -191,7 +193,7 @@ def test_nothing_is_invented(imported: dict[str, Imported]) -> None:
 def test_http_links_stay_http_in_the_body(imported: dict[str, Imported]) -> None:
     item = imported["6c7c05d1-637f-49a9-bc6d-120eacad0b46"]
     assert "links" not in item.data
-    assert "- `url`: <http://aws.amazon.com/message/2329B7/>\n" in item.body
+    assert "- `url`: `http://aws.amazon.com/message/2329B7/`\n" in item.body
     assert any("not an https link" in note for note in item.notes)
 
 
@@ -284,7 +286,7 @@ def test_http_url_is_not_upgraded() -> None:
     base = BASE.replace("https://example.com", "http://example.com")
     item = _convert(base=base)
     assert "links" not in item.data
-    assert "- `url`: <http://example.com/postmortem>" in item.body
+    assert "- `url`: `http://example.com/postmortem`" in item.body
     _valid_with_corpus_taxonomy(item)
 
 
@@ -335,7 +337,7 @@ def test_names_become_slugs_and_keep_their_spelling_in_the_body() -> None:
 def test_unknown_keys_and_wrong_shapes() -> None:
     item = _convert("archive_url: http://archive.example/x\nnotes: see ticket\nsummary: [a, b]\n")
     assert "summary" not in item.data
-    assert "- `archive_url`: <http://archive.example/x>\n- `notes`: see ticket\n" in item.body
+    assert "- `archive_url`: `http://archive.example/x`\n- `notes`: see ticket\n" in item.body
     assert any(note.startswith("summary (line ") for note in item.notes)
     _valid_with_corpus_taxonomy(item)
 
@@ -389,7 +391,7 @@ def test_slugs() -> None:
 
 
 def test_refused_characters_are_left_out_and_a_lone_category_is_a_list() -> None:
-    base = BASE.replace("Example outage", '"Example\\u202e outage\\x07"').replace(
+    base = BASE.replace("Example outage", '"Example\\u202e outage\\u202c"').replace(
         "categories:\n    - cloud", "categories: Config Change"
     )
     item = _convert(base=base)
@@ -397,6 +399,14 @@ def test_refused_characters_are_left_out_and_a_lone_category_is_a_list() -> None
     assert item.data["contributing_factors"] == ["config-change"]
     assert any("left out 2 control" in note for note in item.notes)
     _valid_with_corpus_taxonomy(item)
+
+
+def test_a_control_character_in_the_source_is_an_error_at_its_place() -> None:
+    # The strict reader refuses control characters (even as escapes) wherever they are read.
+    base = BASE.replace("Example outage", '"Example outage\\x07"')
+    with pytest.raises(loader.LoadError) as raised:
+        _convert(base=base)
+    assert "U+0007" in str(raised.value)
 
 
 def test_a_wrong_shape_is_noted_once() -> None:

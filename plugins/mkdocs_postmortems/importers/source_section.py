@@ -1,6 +1,7 @@
 """The body of an imported postmortem: the source's text, then a "Source" list of the source
 fields that have no exact place in the front matter (an http:// link, a date without a time,
-a company's spelling), so that an import loses nothing and invents nothing.
+a company's spelling), so that an import loses nothing and invents nothing. An http:// link,
+which a body may not hold, is kept as code: its text, not a link.
 
 Values are written as Markdown text, escaped: they come from someone else's file and must
 not turn into links, emphasis or raw HTML on the site.
@@ -9,6 +10,8 @@ not turn into links, emphasis or raw HTML on the site.
 from __future__ import annotations
 
 import re
+
+from mkdocs_postmortems.importers import body_links
 
 HEADING = "## Source"
 
@@ -24,6 +27,7 @@ def body(text: str, kept: list[tuple[str, str]]) -> str:
     per kept pair; "" when there is neither."""
     parts = []
     description = _LEADING_BLANK_LINES.sub("", text).rstrip()
+    description = body_links.publishable(description)[0]
     if description:
         parts.append(description)
     if kept:
@@ -33,11 +37,15 @@ def body(text: str, kept: list[tuple[str, str]]) -> str:
 
 
 def inline(value: str) -> str:
-    """One line of Markdown that shows `value` as written: a web address as a link (not
-    one with a user name before @, which hides the real host), anything else escaped."""
+    """One line of Markdown that shows `value` as written: an https address as a link (not
+    one with a user name before @, which hides the real host), an http one as code (a body's
+    links are https, as front matter's), anything else escaped."""
     text = " ".join(value.split())
     if _WEB_ADDRESS.fullmatch(text):
-        return f"<{text}>"
+        if text[:6].lower() == "https:":
+            return f"<{text}>"
+        if "`" not in text:
+            return f"`{text}`"
     text = _ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
     return _MARKDOWN.sub(r"\\\1", text)
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from mkdocs_postmortems.importers import values
+from mkdocs_postmortems.importers import body_links, values
 from mkdocs_postmortems.importers.base import Imported
 from mkdocs_postmortems.importers.markdown_sections import (
     Document,
@@ -70,7 +70,8 @@ class Draft:
         for path, text in _strings(self.data):
             if values.has_placeholder(text):
                 self.notes.append(f"{path} still contains a placeholder: {text!r}")
-        return Imported(self.data, self.doc.body(), self.missing, self.notes)
+        body, notes = body_links.publishable(self.doc.body())
+        return Imported(self.data, body, self.missing, [*self.notes, *notes])
 
 
 def _strings(data: Any, path: str = "") -> list[tuple[str, str]]:
