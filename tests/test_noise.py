@@ -101,6 +101,23 @@ def test_exact_permutation_with_ties_matches_scipy(n1: int, n2: int, seed: int) 
     assert p == pytest.approx(_permutation_p(x, y), rel=TOL, abs=TOL)
 
 
+@pytest.mark.parametrize(("n1", "n2"), [(5, 30), (30, 5)])
+def test_exact_permutation_past_the_split_limit_with_a_small_side(n1: int, n2: int) -> None:
+    x, y = _samples(3, n1, n2, ties=True)
+    assert math.comb(n1 + n2, n1) > noise.EXACT_LIMIT
+    p, method = noise.mann_whitney(x, y)
+    assert method == "exact permutation"
+    expected = stats.permutation_test(
+        (x, y),
+        _u1,
+        permutation_type="independent",
+        alternative="two-sided",
+        n_resamples=np.inf,
+        batch=20_000,
+    ).pvalue
+    assert p == pytest.approx(expected, rel=TOL, abs=TOL)
+
+
 @pytest.mark.parametrize(("n1", "n2", "ties"), [(12, 14, False), (30, 25, True), (11, 60, True)])
 def test_asymptotic_where_accurate_matches_scipy(n1: int, n2: int, ties: bool) -> None:
     x, y = _samples(7, n1, n2, ties=ties)
