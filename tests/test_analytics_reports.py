@@ -204,6 +204,16 @@ def test_golden_analytics_and_report_pages(kb: frames.Frames) -> None:
     goldens.check("stats.txt", text.summary(site.figures))
 
 
+def test_the_first_quarters_page_says_why_it_has_no_verdict(kb: frames.Frames) -> None:
+    corpus = load_corpus([KB / "postmortems"], kb.taxonomy)
+    catalog = catalog_module.build(corpus.entries, kb.taxonomy, AS_OF, root=KB)
+    site = site_build.generate(catalog, kb)
+    page = {page.src_uri: page for page in site.pages}[urls.report("2025-Q4")]
+    html = "".join(page.slots.values())
+    assert "Is that a change? Not tested: 2025-Q3 predates the first dated postmortem." in html
+    assert "No change was tested" in html  # and no p-value, adjusted or not
+
+
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 
 

@@ -38,9 +38,10 @@ def _count_sentence(report: Report) -> str:
         else f"the same as the {before}"
     )
     noun = "postmortem" if n == 1 else "postmortems"
+    verdict = report.count_verdict.text
     return (
         f"<p><strong>{n} {noun}</strong>, {direction} in {esc(report.previous)}. "
-        f"Is that a change? {esc(report.count_verdict.text.capitalize())}.</p>"
+        f"Is that a change? {esc(verdict[:1].upper() + verdict[1:])}.</p>"
     )
 
 
