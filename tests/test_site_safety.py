@@ -119,7 +119,8 @@ def test_every_free_text_field_is_shown_literally(site: Path) -> None:
 def test_titles_are_escaped_where_material_prints_them_raw(site: Path) -> None:
     text = (site / "postmortems" / "2026-03-01-payloads" / "index.html").read_text()
     head = text.split("</head>", 1)[0]
-    assert "<title>title X&lt;script&gt;window.__pwned=1&lt;/script&gt;" in head
+    # Escaped, and each escaped `<` followed by U+2060 (inert in Material's tooltips).
+    assert "<title>title X&lt;\u2060script&gt;window.__pwned=1&lt;\u2060/script&gt;" in head
 
 
 def test_search_index_holds_escaped_text_only(site: Path) -> None:

@@ -276,8 +276,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             return markdown
         markdown = generated.markdown
         generated.markdown = ""  # MkDocs holds it from here
-        # Material prints page.meta.title unescaped, in <title> and the header.
-        page.meta["title"] = esc(generated.title)
+        # Material prints page.meta.title unescaped, in <title> and the header, and with
+        # content.tooltips shows a cut-off header title as HTML: escaped, and inert there.
+        page.meta["title"] = tooltip_html(esc(generated.title))
         if generated.hide:
             page.meta["hide"] = list(generated.hide)
         if not generated.search:
