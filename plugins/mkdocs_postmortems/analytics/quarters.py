@@ -94,15 +94,14 @@ def exposure(frames: Frames, quarter: str) -> tuple[int, int]:
     days = frames.incidents["day"].dropna()
     if days.empty:
         return max(current, 0), 0
-    start = max(before_first, min(days))
+    start = max(before_first, days.min())
     return max(current, 0), max((before_last - start).days + 1, 0)
 
 
 def _tests(
-    frames: Frames, quarter: str, now: pd.DataFrame, then: pd.DataFrame
+    quarter: str, days: tuple[int, int], now: pd.DataFrame, then: pd.DataFrame
 ) -> dict[str, noise.Test]:
-    """The report's tests, Holm-adjusted together."""
-    days = exposure(frames, quarter)
+    """The report's tests, Holm-adjusted together; `days` as `exposure` gives them."""
     count = (
         noise.counts(len(now), len(then), days)
         if days[1] > 0
@@ -131,7 +130,8 @@ def report(frames: Frames, quarter: str) -> Report:
     levels = {**by_severity(frames, then), **by_severity(frames, now)}
     order = sorted(levels, key=frames.taxonomy.rank)
     current_levels, previous_levels = by_severity(frames, now), by_severity(frames, then)
-    tests = _tests(frames, quarter, now, then)
+    days = exposure(frames, quarter)
+    tests = _tests(quarter, days, now, then)
     durations = {
         name: DurationChange(distribution(now[name]), distribution(then[name]), tests[name])
         for name in metrics.DURATIONS
@@ -167,7 +167,7 @@ def report(frames: Frames, quarter: str) -> Report:
         previous_count=len(then),
         count_verdict=tests["count"],
         tests=tests,
-        days_observed=exposure(frames, quarter),
+        days_observed=days,
         severities={
             level: (current_levels.get(level, 0), previous_levels.get(level, 0)) for level in order
         },
