@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
@@ -283,3 +283,19 @@ def test_below_small_n_the_chart_shows_points_without_a_box() -> None:
     # The box is one patch more; its whiskers, caps and median are lines more.
     assert few.count(b'id="patch_') + 1 == enough.count(b'id="patch_')
     assert few.count(b'id="line2d_') < enough.count(b'id="line2d_')
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(0, 6), min_size=5, max_size=8),
+    st.lists(st.integers(0, 6), min_size=5, max_size=8),
+)
+def test_small_samples_match_scipy_whatever_their_ties(a: list[int], b: list[int]) -> None:
+    x, y = [15.0 * v for v in a], [15.0 * v for v in b]
+    p, method = noise.mann_whitney(x, y)
+    if method == "exact":
+        expected = stats.mannwhitneyu(x, y, method="exact").pvalue
+    else:
+        assert method == "exact permutation"
+        expected = _permutation_p(x, y)
+    assert p == pytest.approx(expected, rel=TOL, abs=TOL)
