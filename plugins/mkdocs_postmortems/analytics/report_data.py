@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from mkdocs_postmortems import metrics
-from mkdocs_postmortems.analytics import noise
 from mkdocs_postmortems.analytics import quarters as quarter_figures
 from mkdocs_postmortems.analytics.frames import Frames
 
@@ -215,27 +214,12 @@ class Book:
 
 
 def count_change(report: quarter_figures.Report) -> dict[str, Any]:
-    """The count's test, as `quarters.Report` gives it: its `tests["count"]` when it has
-    them (adjusted together), else the plain `count_verdict`."""
-    tests = getattr(report, "tests", None)
-    test = tests.get("count") if isinstance(tests, dict) else None
-    if test is not None:
-        p, adjusted = test.p, test.p_adjusted
-        verdict = getattr(test, "verdict", None)
-    else:
-        p, adjusted, verdict = report.count_verdict.p, report.count_verdict.p, None
-    if verdict not in ("within-noise", "unlikely-chance", "not-tested"):
-        verdict = (
-            "not-tested"
-            if adjusted is None
-            else "unlikely-chance"
-            if adjusted < noise.ALPHA
-            else "within-noise"
-        )
+    """The count's test as `quarters.Report.tests` holds it: p, Holm-adjusted p, verdict."""
+    test = report.tests["count"]
     return {
-        "p": None if p is None else round(float(p), 4),
-        "p_adjusted": None if adjusted is None else round(float(adjusted), 4),
-        "verdict": verdict,
+        "p": None if test.p is None else float(test.p),
+        "p_adjusted": None if test.p_adjusted is None else float(test.p_adjusted),
+        "verdict": test.verdict,
     }
 
 
