@@ -186,7 +186,7 @@ def severity(ctx: Context) -> Page:
         + ". The table beside it gives every number.",
         caption="Postmortems per quarter (the quarter of started_at, in UTC), oldest first, "
         "stacked by severity, empty quarters included."
-        + (f" {running} is still running: its bar is hatched." if running else "")
+        + (f" {running} is still running, so partial: its bar is hatched." if running else "")
         + note,
         numbers=numbers,
     )
@@ -505,7 +505,7 @@ def _burn_down(ctx: Context, here: str) -> str:
         else ""
     )
     partial_note = (
-        f" {running[0]} is still running: its bar is hatched and counts items open on "
+        f" {running[0]} is still running, so partial: its bar is hatched and counts items open on "
         f"{ctx.figures['as_of']}."
         if running
         else ""

@@ -51,12 +51,12 @@ def _duration_rows(report: Report) -> list[list[str]]:
         change = report.durations[name]
         now, then = change.current, change.previous
         rows.append(
-            [
+            [  # oldest first, as every table of quarters
                 esc(label),
-                f"{minutes_cell(now['median'])} (p90 {minutes_cell(now['p90'])}, n = {now['n']}) "
-                + small_n(now["n"]),
                 f"{minutes_cell(then['median'])} (p90 {minutes_cell(then['p90'])}, "
                 f"n = {then['n']})",
+                f"{minutes_cell(now['median'])} (p90 {minutes_cell(now['p90'])}, n = {now['n']}) "
+                + small_n(now["n"]),
                 esc(change.verdict.text),
             ]
         )
@@ -88,11 +88,13 @@ def page(
         "so its figures are partial"
     )
     levels = list(report.severities)
+    # The running quarter is marked in its charts and tables: its figures are not complete.
+    shown = report.quarter if report.complete else f"{report.quarter} (partial)"
     severity_rows = [
         [
             severity_badge(catalog, level),
-            str(now),
             str(then),
+            str(now),
             esc(_change(now, then)),
         ]
         for level, (now, then) in report.severities.items()
@@ -113,12 +115,13 @@ def page(
                 for level in levels
             ],
             ylabel="Postmortems",
+            partial="" if report.complete else report.quarter,
         ),
         alt=f"Stacked bars of postmortems by severity in {report.previous} and "
-        f"{report.quarter}; the table beside it gives every count.",
-        caption=f"Postmortems by severity, {report.previous} and {report.quarter}.",
+        f"{shown}; the table beside it gives every count.",
+        caption=f"Postmortems by severity, {report.previous} and {shown}.",
         numbers=table(
-            ["Severity", esc(report.quarter), esc(report.previous), "Change"],
+            ["Severity", esc(report.previous), esc(shown), "Change"],
             severity_rows,
             "pm-numbers",
         ),
@@ -132,7 +135,7 @@ def page(
                 for v in incidents[incidents["quarter"] == quarter]["time_to_resolve"].dropna()
             ],
         )
-        for quarter in (report.quarter, report.previous)
+        for quarter in (report.previous, report.quarter)
     ]
     durations_html = (
         figure(
@@ -141,19 +144,22 @@ def page(
             here,
             f"reports/{report.quarter}-time-to-resolve.svg",
             charts.distributions(
-                [(quarter, values, colours.DATA) for quarter, values in resolve],
+                [
+                    (shown if quarter == report.quarter else quarter, values, colours.DATA)
+                    for quarter, values in resolve
+                ],
                 xlabel="Time to resolve (log scale)",
             ),
-            alt=f"Box and strip plot of time to resolve in {report.quarter} and "
-            f"{report.previous}; the table beside it gives medians, p90 and n for detect, "
+            alt=f"Box and strip plot of time to resolve in {report.previous} and "
+            f"{shown}; the table beside it gives medians, p90 and n for detect, "
             "mitigate and resolve.",
             caption="Time to resolve, this quarter against the one before; every dot is one "
             "postmortem.",
             numbers=table(
                 [
                     "",
-                    esc(report.quarter),
                     esc(report.previous),
+                    esc(shown),
                     "Shift in distribution (Mann-Whitney)",
                 ],
                 _duration_rows(report),
@@ -289,11 +295,12 @@ def index(ctx: Context, reports: list[Report]) -> Page:
     result = Page(src_uri=here, title="Quarterly reports", in_nav=True)
     catalog = ctx.catalog
     rows = []
-    for report in reversed(reports):
+    for report in reports:  # oldest first, as every chart and table of quarters
         resolve = report.durations["time_to_resolve"].current
+        label = report.quarter if report.complete else f"{report.quarter} (partial)"
         rows.append(
             [
-                link(catalog.links.rel(here, urls.report(report.quarter)), report.quarter),
+                link(catalog.links.rel(here, urls.report(report.quarter)), label),
                 str(report.count),
                 " ".join(
                     f"{severity_badge(catalog, level)}&nbsp;{now}"
@@ -306,8 +313,9 @@ def index(ctx: Context, reports: list[Report]) -> Page:
         )
     html = (
         '<h1 id="reports">Quarterly reports</h1>\n'
-        "<p>One report per quarter with postmortems, newest first: the quarter against the "
-        "one before, with a plain verdict on whether each change is more than chance. They "
+        "<p>One report per quarter with postmortems, oldest first: the quarter against the "
+        "one before, with a plain verdict on whether each change is more than chance. A "
+        "quarter still running is marked partial: its figures run to the as-of day. They "
         "print cleanly, without the site's navigation.</p>\n"
         + (
             table(
