@@ -208,7 +208,13 @@ def test_the_headline_speaks_plainly(kb: dict[str, dict[str, Any]]) -> None:
     assert "2 repeated" in text
     for word in ("p =", "p-value", "started_at", "closed_on", "resolved_at", "_"):
         assert word not in text
-    assert "so far" in report_data.headline(kb["2026-Q3"])
+    # The running quarter: the days seen (1 July to 15 August: 46 of 92), no bare "down".
+    running = report_data.headline(kb["2026-Q3"])
+    assert running.startswith("2026-Q3 is not over: 1 incident in its first 46 of 92 days")
+    assert "down from" not in running
+    assert report_data.headline(kb["2026-Q1"]).startswith(
+        "2026-Q1 had 2 incidents: it is the first quarter the knowledge base records"
+    )
 
 
 def test_json_is_sorted_indented_and_ends_with_a_newline(kb: dict[str, dict[str, Any]]) -> None:

@@ -272,29 +272,41 @@ def headline(data: dict[str, Any]) -> str:
     n, before = data["count"], data["previous"]
     noun = "incident" if n == 1 else "incidents"
     sentences = []
-    so_far = " so far" if data["partial"] else ""
-    compare = (
-        "the same as"
-        if n == before["count"]
-        else f"up from {before['count']} in"
-        if n > before["count"]
-        else f"down from {before['count']} in"
-    )
     change = {
         "unlikely-chance": "a change larger than chance would explain",
         "within-noise": "a difference within the usual ups and downs",
         "not-tested": "too little to say whether that is a real change",
     }[data["count_change"]["verdict"]]
-    sentences.append(
-        f"{data['quarter']} had {n} {noun}{so_far}, {compare}"
-        f"{' the ' + str(before['count']) + ' of' if compare == 'the same as' else ''} "
-        f"{before['quarter']}: {change}."
-    )
+    if len(data["trend"]) == 1 and before["count"] == 0:  # the first quarter
+        sentences.append(
+            f"{data['quarter']} had {n} {noun}: it is the first quarter the knowledge base "
+            "records, so there is nothing to compare it with."
+        )
+    elif data["partial"]:
+        start, end = dt.date.fromisoformat(data["start"]), dt.date.fromisoformat(data["end"])
+        seen = (dt.date.fromisoformat(data["as_of"]) - start).days + 1
+        sentences.append(
+            f"{data['quarter']} is not over: {n} {noun} in its first {seen} of "
+            f"{(end - start).days + 1} days, against {before['count']} in the whole of "
+            f"{before['quarter']}; allowing for the days so far, {change}."
+        )
+    else:
+        compare = (
+            f"the same as the {before['count']} of"
+            if n == before["count"]
+            else f"up from {before['count']} in"
+            if n > before["count"]
+            else f"down from {before['count']} in"
+        )
+        sentences.append(
+            f"{data['quarter']} had {n} {noun}, {compare} {before['quarter']}: {change}."
+        )
     severe = data["severe"]
     levels = " or ".join(severe["levels"])
+    first = len(data["trend"]) == 1 and before["count"] == 0
     sentences.append(
-        f"{severe['count']} {'was' if severe['count'] == 1 else 'were'} {levels} "
-        f"({severe['previous']} the quarter before)."
+        f"{severe['count']} {'was' if severe['count'] == 1 else 'were'} {levels}"
+        + ("." if first else f" ({severe['previous']} the quarter before).")
     )
     sentences.append(_impact_sentence(data["impact"], n))
     if data["repeats"]:
@@ -332,7 +344,9 @@ def _impact_sentence(impact_data: dict[str, Any], n: int) -> str:
         parts.append(f"{users['total']:,} users affected where counted")
     revenue = impact_data["revenue_usd"]
     if revenue["known"]:
-        parts.append(f"${revenue['total']:,} of revenue lost where recorded")
+        total = revenue["total"]
+        money = f"{total:,}" if isinstance(total, int) else f"{total:,.2f}"
+        parts.append(f"${money} of revenue lost where recorded")
     if impact_data["data_loss"]:
         lost = impact_data["data_loss"]
         parts.append(f"{lost} lost data")
