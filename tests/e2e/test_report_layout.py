@@ -156,7 +156,7 @@ def test_the_running_quarter_is_marked_partial(tab: Tab, example_site: Site) -> 
     running = [row for row in rows if RUNNING in row]
     assert running and all("partial" in row for row in running), rows
     assert not [row for row in rows if RUNNING not in row and "partial" in row], rows
-    for path in ("analytics/severity/", "analytics/action-items/"):
+    for path in ("analytics/severity/", "analytics/action-items/", f"reports/{RUNNING}/"):
         page = tab.open(example_site.url + path)
         charts = page.locator("article .pm-chart").filter(has_text="partial")
         assert charts.count() >= 1, f"{path}: no chart marked partial"
