@@ -162,7 +162,12 @@ class Book:
             "action_items": self.action_items(report),
             "publish_lag_days": publish_lag(rows),
             "trend": [self.summary(q) for q in self.trend_quarters(quarter)],
-            "year_earlier": self.summary(year_earlier),
+            # None before the knowledge base's first quarter: no zero it never recorded.
+            "year_earlier": (
+                self.summary(year_earlier)
+                if self.first_quarter is not None and year_earlier >= self.first_quarter
+                else None
+            ),
             "lessons": [
                 {"postmortem": row["id"], "section": section, "text": text}
                 for row in rows

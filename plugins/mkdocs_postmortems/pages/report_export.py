@@ -110,13 +110,14 @@ def _title(data: dict[str, Any]) -> str:
 
 def _trend_rows(data: dict[str, Any]) -> list[list[str]]:
     lines = list(data["trend"])
-    if all(line["quarter"] != data["year_earlier"]["quarter"] for line in lines):
+    earlier = (data["year_earlier"] or {}).get("quarter", "")
+    if earlier and all(line["quarter"] != earlier for line in lines):
         lines.insert(0, data["year_earlier"])
     rows = []
     for line in lines:
         resolve = line["time_to_resolve_minutes"]
         name = line["quarter"]
-        if name == data["year_earlier"]["quarter"]:
+        if name == earlier:
             name += " (a year earlier)"
         elif name == data["quarter"] and data["partial"]:
             name += " (partial)"

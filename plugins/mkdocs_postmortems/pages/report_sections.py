@@ -109,8 +109,8 @@ class Sections:
 
     def trend(self) -> str:
         lines = list(self.data["trend"])
-        earlier = self.data["year_earlier"]
-        if all(line["quarter"] != earlier["quarter"] for line in lines):
+        earlier = self.data["year_earlier"] or {"quarter": ""}
+        if earlier["quarter"] and all(line["quarter"] != earlier["quarter"] for line in lines):
             lines.insert(0, earlier)
         rows = []
         for line in lines:
