@@ -29,7 +29,10 @@ TAG = "tag:mkdocs-postmortems.invalid,2026:"
 (`site_url`) and any rebuild. `.invalid` is a reserved name that nobody owns."""
 DOMAIN = "mkdocs-postmortems.invalid"
 """The same name, after the `@` of calendar UIDs."""
-SITE_FEED = "feeds/postmortems.xml"
+SITE_FEED = "feed.xml"
+"""Feeds live at the site's root, beside `sitemap.xml`: Material's instant navigation fetches
+`sitemap.xml` from the folder of every `<link rel="alternate">` of a page, so a feed in a
+folder of its own would cost every page a request for a file that does not exist."""
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 """`updated` of a feed with no entry yet, and of a postmortem with no date at all."""
 ATOM = "application/atom+xml"
@@ -40,9 +43,10 @@ SCHEMES = {kind: f"{TAG}{kind}" for kind in urls.KINDS}
 
 
 def feed_path(kind: str, key: str) -> str:
-    """`feeds/services/checkout.xml`: the feed of one key of a kind (`urls.KINDS`). A file,
-    not a page, so `index` and `README` need not move aside as their pages do."""
-    return f"feeds/{kind}/{key}.xml"
+    """`feed-services-checkout.xml`: the feed of one key of a kind (`urls.KINDS`), at the
+    root like `SITE_FEED`; no kind holds a `-`, so no two kinds' names meet. A file, not a
+    page, so `index` and `README` need not move aside as their pages do."""
+    return f"feed-{kind}-{key}.xml"
 
 
 @dataclass(frozen=True)
@@ -179,7 +183,8 @@ class Feed:
     def xml(self, catalog: Catalog, about: About) -> bytes:
         """The feed. Without `site_url`, its links are paths from the site's root, and its
         `xml:base` leads from the feed's own folder back to that root."""
-        relative = "" if about.base else f' xml:base="{"../" * self.path.count("/")}"'
+        depth = self.path.count("/")
+        relative = "" if about.base or not depth else f' xml:base="{"../" * depth}"'
         updated = self.entries[0][0] if self.entries else EPOCH
         self_href = about.href(urls.href(self.path))
         page = about.href(catalog.links.url(self.alternate))
