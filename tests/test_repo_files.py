@@ -66,7 +66,12 @@ def test_pull_request_workflow() -> None:
     assert "pip install ." in runs
     assert "mkdocs build --strict" in runs
     validate = _step(workflow, "Validate the changed postmortems")
-    assert "git diff --name-only --diff-filter=d HEAD^1 HEAD -- postmortems/" in validate
+    # Names as written (no quoting of non-ASCII) and any case of .md: validate refuses them.
+    assert (
+        "git -c core.quotePath=false diff --name-only --diff-filter=d HEAD^1 HEAD -- postmortems/"
+        in validate
+    )
+    assert "grep -iE '\\.md$'" in validate
     assert "postmortems validate --format github" in validate
     assert workflow["permissions"] == {"contents": "read"}
 
