@@ -381,6 +381,21 @@ def test_an_unclosed_script_hides_nothing_after_it() -> None:
     assert [p.line for p in problems] == [1, 4, 6]
 
 
+def test_a_double_backslash_is_read_as_the_browser_reads_it() -> None:
+    """Raw HTML and reference definitions keep `\\\\`, which a browser reads as `//`: another
+    host; an inline link unescapes it to one `\\`, a path of this site."""
+    body = (
+        '<a href="\\\\evil.example">a</a>\n\n<img src="\\\\evil.example\\i.png" alt="i">\n\n'
+        "[b][r]\n\n[r]: \\\\evil.example\\x\n\n[c](\\\\\\\\evil.example) [d](\\\\here)"
+    )
+    problems = body_check.problems(body)
+    assert sorted((p.line, p.column) for p in problems) == [(1, 4), (3, 6), (7, 6), (9, 5)]
+    html, _ = _render(body)
+    cleaned = sanitize.clean_body(html, BodyIds())
+    assert "evil.example" not in cleaned.html
+    assert 'href="\\here"' in cleaned.html
+
+
 SNIPPETS = [
     *HOSTILE.split("\n\n"),
     *ORDINARY.split("\n\n"),
@@ -395,6 +410,9 @@ SNIPPETS = [
     "[a][r]",
     "![i][r]",
     "[r]: //evil.example/x.png",
+    "[r]: \\\\evil.example\\x.png",
+    '<img src="\\\\evil.example\\x.png">',
+    "[a](\\\\b)",
     "[a](<javascript:x> 't')",
     "[a](x (t<b))",
     "<https://ok.example/> <http://no.example/>",

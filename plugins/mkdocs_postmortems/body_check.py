@@ -196,7 +196,11 @@ def _mask_code(body: str) -> tuple[str, _Spans]:
         return _blank(code[:-1]) + "`"
 
     text = _CODE_SPAN.sub(span, text)
-    return _ESCAPE.sub("  ", text), raw
+    # `\\` stays: raw HTML and reference definitions keep it, and a browser reads
+    # `\\host` as `//host`.
+    return _ESCAPE.sub(
+        lambda found: found.group(0) if found.group(0) == "\\\\" else "  ", text
+    ), raw
 
 
 # --- the constructs ---------------------------------------------------------------------
@@ -300,6 +304,8 @@ class _Text:
             elif (split := _TITLE.match(destination)) is not None:
                 destination, title = split.group(1), split.group(2)
                 title_start = start + split.start(2)
+            # Markdown reads `\\` in an inline link as `\` (a reference keeps both).
+            destination = destination.replace("\\\\", "\\")
             yield from self._link(start, destination, title, title_start, image)
             self.masked.add(middle + 2, end)
 
