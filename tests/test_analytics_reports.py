@@ -214,6 +214,20 @@ def test_the_first_quarters_page_says_why_it_has_no_verdict(kb: frames.Frames) -
     assert "No change was tested" in html  # and no p-value, adjusted or not
 
 
+def test_the_running_quarters_page_compares_its_days_not_a_bare_count(
+    kb: frames.Frames,
+) -> None:
+    corpus = load_corpus([KB / "postmortems"], kb.taxonomy)
+    catalog = catalog_module.build(corpus.entries, kb.taxonomy, AS_OF, root=KB)
+    site = site_build.generate(catalog, kb)
+    page = {page.src_uri: page for page in site.pages}[urls.report("2026-Q2")]
+    html = "".join(page.slots.values())
+    # 1 April to 15 June: 76 of the quarter's 91 days.
+    assert "postmortems</strong>, in its first 76 of 91 days, against " in html
+    assert " in the whole of 2026-Q1. Is that a change?" in html
+    assert "up from" not in html and "down from" not in html
+
+
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 
 

@@ -38,9 +38,15 @@ def _count_sentence(report: Report) -> str:
         else f"the same as the {before}"
     )
     noun = "postmortem" if n == 1 else "postmortems"
+    compare = f"{direction} in {esc(report.previous)}"
+    if not report.complete:  # a bare "down from" would compare some days with a quarter
+        seen = (report.judged_on - report.first).days + 1
+        days = (report.last - report.first).days + 1
+        compare = f"in its first {seen} of {days} days, against {before} in the whole of "
+        compare += esc(report.previous)
     verdict = report.count_verdict.text
     return (
-        f"<p><strong>{n} {noun}</strong>, {direction} in {esc(report.previous)}. "
+        f"<p><strong>{n} {noun}</strong>, {compare}. "
         f"Is that a change? {esc(verdict[:1].upper() + verdict[1:])}.</p>"
     )
 
