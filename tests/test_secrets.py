@@ -202,6 +202,10 @@ def test_every_prefix_of_a_format(prefix: str) -> None:
     [finding] = secret_scan.scan(f"x {token} y")
     assert (finding.line, finding.column) == (1, 3)
     assert secret_scan.scan(f"x9{token} y") == []  # the end of a longer run, not a token
+    # a slug or file name joins words with - and _: a token after one is still found
+    for joined in (f"2025-01-22-{token}.md", f"x_{token}-outage"):
+        [finding] = secret_scan.scan(joined)
+        assert finding.secret.text.startswith(prefix), joined
 
 
 @pytest.mark.parametrize(

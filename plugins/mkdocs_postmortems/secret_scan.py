@@ -81,10 +81,11 @@ def _rule(
     return _Rule(kind, re.compile(source), needles, None, reveal, accept)
 
 
-def _after(literal: str, width: int, token: str = "A-Za-z0-9_-") -> str:
+def _after(literal: str, width: int, token: str = "A-Za-z0-9") -> str:
     """`literal` (`width` characters long, whichever alternative matches) not preceded by a
     token character: the boundary is checked behind the literal, so the search can still
-    jump from one occurrence of it to the next."""
+    jump from one occurrence of it to the next. `-` and `_` are boundaries: a file name or
+    slug (`2025-01-22-ghp_…`) joins words with them."""
     return f"{literal}(?<![{token}].{{{width}}})"
 
 
@@ -150,7 +151,7 @@ RULES: tuple[_Rule, ...] = (
         "sig=",
         accept=_sas_context,
     ),
-    _rule("a GitHub token", _after("gh[pousr]_", 4) + r"[A-Za-z0-9]{36,251}+(?![A-Za-z0-9_-])"),
+    _rule("a GitHub token", _after("gh[pousr]_", 4) + r"[A-Za-z0-9]{36,251}+(?![A-Za-z0-9_])"),
     _rule(
         "a GitHub token",
         _after("(?P<public>github_pat_)", 11) + r"[A-Za-z0-9_]{36,251}+(?![A-Za-z0-9_-])",
@@ -160,7 +161,7 @@ RULES: tuple[_Rule, ...] = (
     _rule("a GitLab token", _after("gl(?:dt|rt)-", 5) + r"[A-Za-z0-9_-]{20,}+"),
     _rule("a Slack token", _after("x(?:ox[abposr]|app)-", 5) + r"[A-Za-z0-9-]{10,}+"),
     _rule("a Stripe live key", _after("[sr]k_live_", 8) + r"[A-Za-z0-9]{20,}+", "k_live_"),
-    _rule("an npm token", _after("npm_", 4) + r"[A-Za-z0-9]{36}(?![A-Za-z0-9_-])", "npm_"),
+    _rule("an npm token", _after("npm_", 4) + r"[A-Za-z0-9]{36}(?![A-Za-z0-9_])", "npm_"),
     _rule("a Twilio API key", _after("SK", 2, "A-Za-z0-9") + r"[0-9a-fA-F]{32}(?![A-Za-z0-9])"),
     _rule(
         "a SendGrid API key",
