@@ -396,6 +396,14 @@ def test_a_double_backslash_is_read_as_the_browser_reads_it() -> None:
     assert 'href="\\here"' in cleaned.html
 
 
+def test_an_entity_in_a_title_is_read_as_the_browser_reads_it() -> None:
+    """Abbreviations and attribute lists write `&lt;` as it is: a `<` in the title."""
+    body = "Q here.\n\n*[Q]: &lt;img src=x&gt;\n\nPara.\n{: title='&#60;b&#62;' }"
+    problems = body_check.problems(body)
+    assert sorted((p.line, p.column) for p in problems) == [(3, 7), (6, 4)]
+    assert all("title with '<'" in p.message for p in problems)
+
+
 SNIPPETS = [
     *HOSTILE.split("\n\n"),
     *ORDINARY.split("\n\n"),
@@ -413,6 +421,8 @@ SNIPPETS = [
     "[r]: \\\\evil.example\\x.png",
     '<img src="\\\\evil.example\\x.png">',
     "[a](\\\\b)",
+    "*[Q]: &lt;b&gt;",
+    "Q{: title='&#60;i&#62;' }",
     "[a](<javascript:x> 't')",
     "[a](x (t<b))",
     "<https://ok.example/> <http://no.example/>",

@@ -328,7 +328,7 @@ class _Text:
     def abbreviations(self) -> Iterator[Problem]:
         """`*[HTML]: Hyper Text`: the definition becomes a title."""
         for found in _ABBREVIATION.finditer(self.text):
-            problem = rules.title_problem(found.group(2))
+            problem = rules.title_problem(html.unescape(found.group(2)))
             if problem is not None:
                 yield self.at(found.start(2), f"expected {rules.EXPECTED_TITLE}, got {problem}")
             self.masked.add(*found.span())
@@ -379,7 +379,8 @@ class _Text:
         if not equals and not colon:
             return  # `{word}` in text: an attribute list would say `{: word}`
         value = value[1:-1] if value[:1] in ("'", '"') else value
-        message = _attribute_problem(None, name.lower(), value)
+        # Markdown writes the value as it is: `&lt;` reaches the browser as `<`.
+        message = _attribute_problem(None, name.lower(), html.unescape(value))
         if message is not None:
             yield self.at(offset, message)
 
