@@ -137,3 +137,16 @@ def test_bad_input_is_refused_plainly(run_cli: RunCli, project: Path, tmp_path: 
     assert result.returncode == 1
     assert "2026-03-02-broken.md" in result.stderr
     assert json.loads(result.stdout)["count"] == 2  # the broken file left out
+
+
+def test_a_quarter_after_the_as_of_day_compares_nothing(run_cli: RunCli, tmp_path: Path) -> None:
+    """Postmortems may start after the as-of day: no day of their quarter is observed."""
+    kb = tmp_path / "postmortems"
+    shutil.copytree(KB / "postmortems", kb)
+    for path in kb.glob("*.md"):  # closed_on after the as-of day would refuse the file
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text("".join(x for x in lines if "closed_on:" not in x), encoding="utf-8")
+    result = run_cli("report", "2026-Q3", kb, "--as-of", "2026-06-20")
+    headline = result.stdout.splitlines()[2]
+    assert "starts after the as-of day (2026-06-20)" in headline, result.stdout
+    assert "first -" not in result.stdout and "down from" not in headline

@@ -319,6 +319,13 @@ def headline(data: dict[str, Any]) -> str:
             f"{data['quarter']} had {n} {noun}: it is the first quarter the knowledge base "
             "records, so there is nothing to compare it with."
         )
+    elif data["partial"] and dt.date.fromisoformat(data["as_of"]) < dt.date.fromisoformat(
+        data["start"]
+    ):  # postmortems dated after the as-of day: no day of the quarter is observed yet
+        sentences.append(
+            f"{data['quarter']} starts after the as-of day ({data['as_of']}), yet has {n} "
+            f"{noun}; nothing is compared."
+        )
     elif data["partial"]:
         start, end = dt.date.fromisoformat(data["start"]), dt.date.fromisoformat(data["end"])
         seen = (dt.date.fromisoformat(data["as_of"]) - start).days + 1

@@ -44,6 +44,8 @@ def _count_sentence(report: Report) -> str:
         days = (report.last - report.first).days + 1
         compare = f"in its first {seen} of {days} days, against {before} in the whole of "
         compare += esc(report.previous)
+        if seen <= 0:  # postmortems dated after the as-of day: no day of it is observed yet
+            compare = f"though the quarter starts after the as-of day, {report.judged_on}"
     verdict = report.count_verdict.text
     return (
         f"<p><strong>{n} {noun}</strong>, {compare}. "
