@@ -17,6 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import datetime as dt
+
+    from mkdocs_postmortems.corpus import Corpus
     from mkdocs_postmortems.diagnostics import Diagnostic
     from mkdocs_postmortems.taxonomy import Taxonomy
 
@@ -414,20 +417,26 @@ def _import(args: argparse.Namespace) -> int:
     )
 
 
-def _stats(args: argparse.Namespace) -> int:
+def _read_folder(
+    args: argparse.Namespace, command: str, bad_as_of: int
+) -> tuple[dt.date, Taxonomy, Corpus] | int:
+    """The as-of day, taxonomy and corpus of a command over one knowledge base folder (stats,
+    overdue, report), the files' problems printed to stderr; an exit code when it cannot
+    start. `bad_as_of` is the code of a bad --as-of: a usage error where 1 means something."""
     from mkdocs_postmortems import diagnostics as diag
     from mkdocs_postmortems import metrics
-    from mkdocs_postmortems.analytics import frames, stats, text
     from mkdocs_postmortems.corpus import load_corpus
     from mkdocs_postmortems.taxonomy import TaxonomyError
 
     try:
         as_of = metrics.as_of_date(args.as_of, option="--as-of")
     except metrics.AsOfError as error:
-        print(f"postmortems stats: {error}", file=sys.stderr)
-        return EXIT_INVALID
+        print(f"postmortems {command}: {error}", file=sys.stderr)
+        return bad_as_of
     if not args.dir.is_dir():
-        print(f"postmortems stats: {args.dir}: expected a folder of postmortems", file=sys.stderr)
+        print(
+            f"postmortems {command}: {args.dir}: expected a folder of postmortems", file=sys.stderr
+        )
         return EXIT_INVALID
     try:
         taxonomy = _load_taxonomy(args.taxonomy, [args.dir])
@@ -436,40 +445,41 @@ def _stats(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     corpus = load_corpus([args.dir], taxonomy, as_of=as_of)
     sys.stderr.write(diag.format_text(corpus.diagnostics))
-    figures = stats.stats(frames.build(corpus.entries, taxonomy, as_of))
-    sys.stdout.write(stats.to_json(figures) if args.json else text.summary(figures))
+    return as_of, taxonomy, corpus
+
+
+def _left_out(command: str, corpus: Corpus, what: str) -> None:
+    """Say, after the output, that the files with errors are not in it."""
     if not corpus.ok:
         errors = sum(1 for d in corpus.diagnostics if d.level == "error")
         print(
-            f"postmortems stats: {errors} error{'s' * (errors != 1)}; the figures leave out "
+            f"postmortems {command}: {errors} error{'s' * (errors != 1)}; {what} leaves out "
             "the files with errors",
             file=sys.stderr,
         )
-        return EXIT_INVALID
-    return EXIT_OK
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from mkdocs_postmortems.analytics import frames, stats, text
+
+    read = _read_folder(args, "stats", EXIT_INVALID)
+    if isinstance(read, int):
+        return read
+    as_of, taxonomy, corpus = read
+    figures = stats.stats(frames.build(corpus.entries, taxonomy, as_of))
+    sys.stdout.write(stats.to_json(figures) if args.json else text.summary(figures))
+    _left_out("stats", corpus, "the figures")
+    return EXIT_OK if corpus.ok else EXIT_INVALID
 
 
 def _overdue(args: argparse.Namespace) -> int:
-    from mkdocs_postmortems import diagnostics as diag
-    from mkdocs_postmortems import follow_up, metrics
-    from mkdocs_postmortems.corpus import load_corpus
-    from mkdocs_postmortems.taxonomy import TaxonomyError
+    from mkdocs_postmortems import follow_up
 
-    try:
-        as_of = metrics.as_of_date(args.as_of, option="--as-of")
-    except metrics.AsOfError as error:
-        print(f"postmortems overdue: {error}", file=sys.stderr)
-        return EXIT_CRASH  # a usage error, as argparse's: 1 means overdue here
-    if not args.dir.is_dir():
-        print(f"postmortems overdue: {args.dir}: expected a folder of postmortems", file=sys.stderr)
-        return EXIT_INVALID
-    try:
-        taxonomy = _load_taxonomy(args.taxonomy, [args.dir])
-    except TaxonomyError as error:
-        sys.stderr.write(diag.format_text(error.diagnostics))
-        return EXIT_INVALID
-    corpus = load_corpus([args.dir], taxonomy, as_of=as_of)
-    sys.stderr.write(diag.format_text(corpus.diagnostics))
+    # A bad --as-of is a usage error, as argparse's: 1 means overdue here.
+    read = _read_folder(args, "overdue", EXIT_CRASH)
+    if isinstance(read, int):
+        return read
+    as_of, taxonomy, corpus = read
     report = follow_up.Report(
         as_of,
         args.due_within,
@@ -494,39 +504,18 @@ def _overdue(args: argparse.Namespace) -> int:
         print(follow_up.summary(report), file=sys.stderr)
     else:
         sys.stdout.write(follow_up.to_text(report, **parts))
-    if not corpus.ok:
-        errors = sum(1 for d in corpus.diagnostics if d.level == "error")
-        print(
-            f"postmortems overdue: {errors} error{'s' * (errors != 1)}; the list leaves out "
-            "the files with errors",
-            file=sys.stderr,
-        )
+    _left_out("overdue", corpus, "the list")
     return EXIT_INVALID if report.anything_overdue or not corpus.ok else EXIT_OK
 
 
 def _report(args: argparse.Namespace) -> int:
-    from mkdocs_postmortems import diagnostics as diag
-    from mkdocs_postmortems import metrics
     from mkdocs_postmortems.analytics import frames, quarters, report_data
-    from mkdocs_postmortems.corpus import load_corpus
     from mkdocs_postmortems.pages import report_export
-    from mkdocs_postmortems.taxonomy import TaxonomyError
 
-    try:
-        as_of = metrics.as_of_date(args.as_of, option="--as-of")
-    except metrics.AsOfError as error:
-        print(f"postmortems report: {error}", file=sys.stderr)
-        return EXIT_CRASH  # a usage error, as argparse's
-    if not args.dir.is_dir():
-        print(f"postmortems report: {args.dir}: expected a folder of postmortems", file=sys.stderr)
-        return EXIT_INVALID
-    try:
-        taxonomy = _load_taxonomy(args.taxonomy, [args.dir])
-    except TaxonomyError as error:
-        sys.stderr.write(diag.format_text(error.diagnostics))
-        return EXIT_INVALID
-    corpus = load_corpus([args.dir], taxonomy, as_of=as_of)
-    sys.stderr.write(diag.format_text(corpus.diagnostics))
+    read = _read_folder(args, "report", EXIT_CRASH)  # a bad --as-of: a usage error
+    if isinstance(read, int):
+        return read
+    as_of, taxonomy, corpus = read
     tables = frames.build(corpus.entries, taxonomy, as_of)
     known = quarters.quarters(tables)
     if args.quarter not in known:
@@ -543,15 +532,8 @@ def _report(args: argparse.Namespace) -> int:
         "markdown": report_export.to_markdown,
     }
     sys.stdout.write(writers[args.format](data))
-    if not corpus.ok:
-        errors = sum(1 for d in corpus.diagnostics if d.level == "error")
-        print(
-            f"postmortems report: {errors} error{'s' * (errors != 1)}; the report leaves out "
-            "the files with errors",
-            file=sys.stderr,
-        )
-        return EXIT_INVALID
-    return EXIT_OK
+    _left_out("report", corpus, "the report")
+    return EXIT_OK if corpus.ok else EXIT_INVALID
 
 
 def main(argv: Sequence[str] | None = None) -> int:
