@@ -158,7 +158,18 @@ def _parser() -> argparse.ArgumentParser:
         description="Compute the analytics the site publishes, over the valid non-draft "
         "postmortems; errors in files are printed to stderr and make the exit code 1.",
     )
+    _folder_arguments(stats, "overdue is judged on")
     stats.add_argument(
+        "--json", action="store_true", help="print the figures as JSON, as /data/stats.json"
+    )
+    _overdue_parser(commands)
+    _report_parser(commands)
+    return parser
+
+
+def _folder_arguments(command: argparse.ArgumentParser, judged: str) -> None:
+    """DIR, --taxonomy and --as-of: what every command over one knowledge base folder takes."""
+    command.add_argument(
         "dir",
         nargs="?",
         type=Path,
@@ -166,24 +177,15 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="the knowledge base folder (default: postmortems/)",
     )
-    stats.add_argument(
-        "--taxonomy",
-        type=Path,
-        metavar="FILE",
-        help="taxonomy file (default: taxonomy.yml in DIR)",
+    command.add_argument(
+        "--taxonomy", type=Path, metavar="FILE", help="taxonomy file (default: taxonomy.yml in DIR)"
     )
-    stats.add_argument(
+    command.add_argument(
         "--as-of",
         metavar="YYYY-MM-DD",
-        help="the day overdue is judged on (default: POSTMORTEMS_AS_OF, else the day of "
+        help=f"the day {judged} (default: POSTMORTEMS_AS_OF, else the day of "
         "SOURCE_DATE_EPOCH, else today in UTC)",
     )
-    stats.add_argument(
-        "--json", action="store_true", help="print the figures as JSON, as /data/stats.json"
-    )
-    _overdue_parser(commands)
-    _report_parser(commands)
-    return parser
 
 
 def _quarter(value: str) -> str:
@@ -201,23 +203,7 @@ def _report_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         "code 1, as does a quarter with no postmortems; 2 on a usage error.",
     )
     report.add_argument("quarter", type=_quarter, metavar="QUARTER", help="e.g. 2026-Q1")
-    report.add_argument(
-        "dir",
-        nargs="?",
-        type=Path,
-        default=Path("postmortems"),
-        metavar="DIR",
-        help="the knowledge base folder (default: postmortems/)",
-    )
-    report.add_argument(
-        "--taxonomy", type=Path, metavar="FILE", help="taxonomy file (default: taxonomy.yml in DIR)"
-    )
-    report.add_argument(
-        "--as-of",
-        metavar="YYYY-MM-DD",
-        help="the day the report is judged on (default: POSTMORTEMS_AS_OF, else the day of "
-        "SOURCE_DATE_EPOCH, else today in UTC)",
-    )
+    _folder_arguments(report, "the report is judged on")
     report.add_argument(
         "--format",
         choices=["markdown", "html", "json"],
@@ -246,23 +232,7 @@ def _overdue_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
         "past their publish deadline. Exit 1 when anything is overdue or late, or a file has "
         "errors (printed to stderr); 0 when nothing is; 2 on a usage or internal error.",
     )
-    overdue.add_argument(
-        "dir",
-        nargs="?",
-        type=Path,
-        default=Path("postmortems"),
-        metavar="DIR",
-        help="the knowledge base folder (default: postmortems/)",
-    )
-    overdue.add_argument(
-        "--taxonomy", type=Path, metavar="FILE", help="taxonomy file (default: taxonomy.yml in DIR)"
-    )
-    overdue.add_argument(
-        "--as-of",
-        metavar="YYYY-MM-DD",
-        help="the day overdue is judged on (default: POSTMORTEMS_AS_OF, else the day of "
-        "SOURCE_DATE_EPOCH, else today in UTC)",
-    )
+    _folder_arguments(overdue, "overdue is judged on")
     overdue.add_argument(
         "--due-within",
         type=_days,
