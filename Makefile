@@ -26,7 +26,7 @@ serve: $(VENV)/.site-installed
 # A strict build into a folder beside site/, swapped in only when it succeeds: a failed or
 # interrupted build leaves the last good site/ as it was.
 build: $(VENV)/.site-installed
-	$(BIN)/python -m mkdocs_postmortems.staged_build --site-dir site --strict
+	$(BIN)/python -m mkdocs_postmortems.adapters.staged_build --site-dir site --strict
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check plugins tests scripts

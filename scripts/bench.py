@@ -42,7 +42,7 @@ from pathlib import Path
 
 import bench_validate
 import synth_corpus
-from mkdocs_postmortems.corpus import Corpus
+from mkdocs_postmortems.core.corpus import Corpus
 
 AS_OF = "2026-11-01"
 BEGIN = "<!-- bench:begin -->"

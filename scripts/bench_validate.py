@@ -40,17 +40,17 @@ from pathlib import Path
 import yaml
 
 import synth_corpus
-from mkdocs_postmortems import taxonomy
-from mkdocs_postmortems.corpus import Corpus, load_corpus
+from mkdocs_postmortems.core import taxonomy
+from mkdocs_postmortems.core.corpus import Corpus, load_corpus
 
 CLI_RUNS = 5
 HEAVY_MODULES = ("pandas", "matplotlib", "mkdocs")
 
 _IMPORT_PROBE = """\
 import contextlib, io, json, sys
-from mkdocs_postmortems import cli
+from mkdocs_postmortems.cli.main import main
 with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-    code = cli.main(["validate", sys.argv[1]])
+    code = main(["validate", sys.argv[1]])
 report = {name: name in sys.modules for name in sys.argv[2:]}
 print(json.dumps({"exit": code, "modules": report}))
 """
@@ -132,7 +132,7 @@ def postmortems_command() -> list[str]:
     found = shutil.which("postmortems")
     if found:
         return [found]
-    run_main = "import sys; from mkdocs_postmortems.cli import main; sys.exit(main())"
+    run_main = "import sys; from mkdocs_postmortems.cli.main import main; sys.exit(main())"
     return [sys.executable, "-c", run_main]
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_postmortems import taxonomy
-from mkdocs_postmortems.taxonomy import Taxonomy
+from mkdocs_postmortems.core import taxonomy
+from mkdocs_postmortems.core.taxonomy import Taxonomy
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -24,7 +24,7 @@ RunCli = Callable[..., subprocess.CompletedProcess[str]]
 def cli_command() -> list[str]:
     """The installed `postmortems` script beside this Python, else `python -m ...cli`."""
     exe = shutil.which("postmortems", path=str(Path(sys.executable).parent))
-    return [exe] if exe else [sys.executable, "-m", "mkdocs_postmortems.cli"]
+    return [exe] if exe else [sys.executable, "-m", "mkdocs_postmortems.cli.main"]
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from mkdocs_postmortems.pages.common import Page
+from mkdocs_postmortems.site.common import Page
 
 GOLDEN = Path(__file__).parent / "golden"
 

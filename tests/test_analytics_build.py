@@ -16,13 +16,14 @@ from typing import Any
 
 import pytest
 
-from mkdocs_postmortems import analytics_build, background, charts, taxonomy
+from mkdocs_postmortems.adapters import analytics_build, background
 from mkdocs_postmortems.analytics import frames, report_data
 from mkdocs_postmortems.analytics import rows as analytics_rows
-from mkdocs_postmortems.corpus import load_corpus
-from mkdocs_postmortems.pages import build as site_build
-from mkdocs_postmortems.pages import catalog as catalog_module
-from mkdocs_postmortems.pages import site_analytics
+from mkdocs_postmortems.core import taxonomy
+from mkdocs_postmortems.core.corpus import load_corpus
+from mkdocs_postmortems.site import build as site_build
+from mkdocs_postmortems.site import catalog as catalog_module
+from mkdocs_postmortems.site import charts, site_analytics
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"

@@ -27,12 +27,12 @@ from pathlib import Path
 import pytest
 
 import goldens
-from mkdocs_postmortems import charts, taxonomy
 from mkdocs_postmortems.analytics import frames, noise, quarters, stats, text
-from mkdocs_postmortems.corpus import load_corpus
-from mkdocs_postmortems.pages import build as site_build
-from mkdocs_postmortems.pages import catalog as catalog_module
-from mkdocs_postmortems.pages import urls
+from mkdocs_postmortems.core import taxonomy
+from mkdocs_postmortems.core.corpus import load_corpus
+from mkdocs_postmortems.site import build as site_build
+from mkdocs_postmortems.site import catalog as catalog_module
+from mkdocs_postmortems.site import charts, urls
 
 SiteBuilder = Callable[..., Path]
 REPO = Path(__file__).resolve().parents[1]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mkdocs_postmortems.body_check import check
-from mkdocs_postmortems.importers.body_links import publishable
+from mkdocs_postmortems.cli.importers.body_links import publishable
+from mkdocs_postmortems.core.body_check import check
 
 
 def test_remote_images_and_http_links_are_kept_as_links_or_text() -> None:

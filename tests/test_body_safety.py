@@ -28,10 +28,10 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from mkdocs_postmortems import body_check, html_rules, sanitize
-from mkdocs_postmortems.corpus import load_corpus
-from mkdocs_postmortems.html_rules import BodyIds
-from mkdocs_postmortems.pages import headings
+from mkdocs_postmortems.core import body_check, html_rules
+from mkdocs_postmortems.core.corpus import load_corpus
+from mkdocs_postmortems.core.html_rules import BodyIds
+from mkdocs_postmortems.site import headings, sanitize
 
 SiteBuilder = Callable[..., Path]
 

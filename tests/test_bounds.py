@@ -26,11 +26,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mkdocs_postmortems import loader, taxonomy
-from mkdocs_postmortems.cli import main
-from mkdocs_postmortems.diagnostics import Diagnostic
-from mkdocs_postmortems.json_schema import json_schema
-from mkdocs_postmortems.validation import validate
+from mkdocs_postmortems.cli.main import main
+from mkdocs_postmortems.core import loader, taxonomy
+from mkdocs_postmortems.core.diagnostics import Diagnostic
+from mkdocs_postmortems.core.json_schema import json_schema
+from mkdocs_postmortems.core.validation import validate
 from yaml12 import editor_view
 
 REPO = Path(__file__).resolve().parents[1]

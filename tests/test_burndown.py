@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from mkdocs_postmortems import taxonomy
 from mkdocs_postmortems.analytics import frames
 from mkdocs_postmortems.analytics.burndown import QuarterEnd, burn_down
-from mkdocs_postmortems.corpus import load_corpus
+from mkdocs_postmortems.core import taxonomy
+from mkdocs_postmortems.core.corpus import load_corpus
 
 KB = Path(__file__).parent / "fixtures" / "analytics-kb"
 

@@ -16,10 +16,10 @@ import icalendar
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from mkdocs_postmortems import taxonomy as taxonomy_module
-from mkdocs_postmortems.corpus import load_corpus
-from mkdocs_postmortems.pages import calendars, catalog, feeds
-from mkdocs_postmortems.pages.feeds import About
+from mkdocs_postmortems.core import taxonomy as taxonomy_module
+from mkdocs_postmortems.core.corpus import load_corpus
+from mkdocs_postmortems.site import calendars, catalog, feeds
+from mkdocs_postmortems.site.feeds import About
 from subscriptions_kb import (
     AS_OF,
     INJECTING_OWNER,

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from mkdocs_postmortems import charts
+from mkdocs_postmortems.site import charts
 
 REPO = Path(__file__).resolve().parents[1]
 SVG = "{http://www.w3.org/2000/svg}"
@@ -154,7 +154,7 @@ def test_renders_are_byte_identical_in_process() -> None:
 
 SUBPROCESS = """
 import hashlib, json, sys
-from mkdocs_postmortems import charts
+from mkdocs_postmortems.site import charts
 samples = json.loads(sys.argv[1])
 for name in sorted(samples):
     args, kwargs = samples[name]
@@ -390,7 +390,7 @@ def test_user_text_is_escaped_and_literal(chart: Callable[[], bytes]) -> None:
 
 
 def test_the_cli_does_not_import_matplotlib() -> None:
-    code = "import sys, mkdocs_postmortems.cli; print('matplotlib' in sys.modules)"
+    code = "import sys, mkdocs_postmortems.cli.main; print('matplotlib' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
     )

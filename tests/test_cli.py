@@ -405,7 +405,7 @@ def test_validate_path_imports_no_heavy_modules(cli_env: dict[str, str]) -> None
     """`postmortems validate one.md` must stay quick: no MkDocs, pandas or matplotlib."""
     code = (
         "import sys\n"
-        "from mkdocs_postmortems.cli import main\n"
+        "from mkdocs_postmortems.cli.main import main\n"
         "code = main(['validate', 'postmortems/2025/2025-01-22-search-index-backlog.md'])\n"
         "heavy = sorted(m for m in ('mkdocs', 'pandas', 'matplotlib') if m in sys.modules)\n"
         "print(code, heavy)\n"

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_postmortems import colour_vision, colours
-from mkdocs_postmortems.colour_vision import contrast, delta_e_2000, distance, lab, linear_rgb
+from mkdocs_postmortems.core import colour_vision
+from mkdocs_postmortems.core.colour_vision import contrast, delta_e_2000, distance, lab, linear_rgb
+from mkdocs_postmortems.site import colours
 
 # Sharma, Wu and Dalal (2005), "The CIEDE2000 color-difference formula: implementation
 # notes, supplementary test data": pairs 1, 7, 17-20 and 25 of their table.

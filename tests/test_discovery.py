@@ -22,10 +22,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mkdocs_postmortems import discovery, reading, taxonomy
-from mkdocs_postmortems.corpus import discover, load_corpus
-from mkdocs_postmortems.pages import urls
-from mkdocs_postmortems.taxonomy import TaxonomyError
+from mkdocs_postmortems.core import discovery, reading, taxonomy
+from mkdocs_postmortems.core.corpus import discover, load_corpus
+from mkdocs_postmortems.core.taxonomy import TaxonomyError
+from mkdocs_postmortems.site import urls
 
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 

@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from mkdocs.structure.files import File
 
-from mkdocs_postmortems.pages import feeds, urls
+from mkdocs_postmortems.site import feeds, urls
 from subscriptions_kb import (
     FACTOR_LABEL,
     HOSTILE_POSTMORTEMS,
@@ -293,9 +293,9 @@ def test_ids_do_not_depend_on_the_site_url_or_the_build_day(tmp_path: Path) -> N
 
 def test_drafts_and_reviews_stay_out_where_the_site_shows_them(hostile_kb: Built) -> None:
     """`mkdocs serve` and `include_drafts: true` put drafts in the catalog: not in feeds."""
-    from mkdocs_postmortems import taxonomy as taxonomy_module
-    from mkdocs_postmortems.corpus import load_corpus
-    from mkdocs_postmortems.pages import catalog
+    from mkdocs_postmortems.core import taxonomy as taxonomy_module
+    from mkdocs_postmortems.core.corpus import load_corpus
+    from mkdocs_postmortems.site import catalog
 
     taxonomy = taxonomy_module.load(hostile_kb.folder / "taxonomy.yml")
     corpus = load_corpus([hostile_kb.folder], taxonomy)

@@ -19,9 +19,9 @@ from urllib.parse import unquote
 import pytest
 import yaml
 
-from mkdocs_postmortems import follow_up, taxonomy
-from mkdocs_postmortems import follow_up_issues as fui
-from mkdocs_postmortems.deadlines import LatePublication
+from mkdocs_postmortems.cli import follow_up_issues as fui
+from mkdocs_postmortems.core import follow_up, taxonomy
+from mkdocs_postmortems.core.deadlines import LatePublication
 
 REPO = Path(__file__).resolve().parents[1]
 FAKE_GH = REPO / "tests" / "fake_gh.py"
@@ -119,7 +119,7 @@ def repo(tmp_path: Path) -> dict[str, Any]:
 
 
 def follow(repo: dict[str, Any], as_of: str, *extra: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "mkdocs_postmortems.follow_up_issues", "postmortems"]
+    command = [sys.executable, "-m", "mkdocs_postmortems.cli.follow_up_issues", "postmortems"]
     result = subprocess.run(
         [*command, "--as-of", as_of, *extra],
         cwd=repo["work"],
@@ -407,7 +407,7 @@ def test_workflow_runs_the_script_with_least_permissions() -> None:
     assert workflow["permissions"] == {"contents": "read", "issues": "write"}
     steps = [s for job in workflow["jobs"].values() for s in job["steps"]]
     runs = "\n".join(s.get("run", "") for s in steps)
-    assert "python -m mkdocs_postmortems.follow_up_issues" in runs
+    assert "python -m mkdocs_postmortems.cli.follow_up_issues" in runs
     assert "${{" not in runs  # expressions reach the script through env, never the shell
     env = next(s["env"] for s in steps if "follow_up_issues" in s.get("run", ""))
     assert env["GH_TOKEN"] == "${{ github.token }}"

@@ -22,9 +22,9 @@ import pytest
 import yaml
 
 from conftest import RunCli, SiteBuilder
-from mkdocs_postmortems import deadlines, taxonomy
-from mkdocs_postmortems.corpus import load_corpus
-from mkdocs_postmortems.json_schema import json_schema
+from mkdocs_postmortems.core import deadlines, taxonomy
+from mkdocs_postmortems.core.corpus import load_corpus
+from mkdocs_postmortems.core.json_schema import json_schema
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_TAXONOMY = REPO / "tests" / "fixtures" / "taxonomy.yml"

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from mkdocs_postmortems.pages import headings
-from mkdocs_postmortems.pages.postmortem import SECTIONS
+from mkdocs_postmortems.site import headings
+from mkdocs_postmortems.site.postmortem import SECTIONS
 from test_site import SiteBuilder, _project
 
 BODY = """

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_postmortems import loader, strict_yaml, taxonomy, writer
-from mkdocs_postmortems.corpus import Entry, load_corpus
-from mkdocs_postmortems.importers import icco
-from mkdocs_postmortems.importers.base import Imported
-from mkdocs_postmortems.importers.slugs import shorten, slug
-from mkdocs_postmortems.schema import parse_timestamp
-from mkdocs_postmortems.taxonomy import DEFAULT, Taxonomy
-from mkdocs_postmortems.validation import validate
+from mkdocs_postmortems.cli.importers import icco
+from mkdocs_postmortems.cli.importers.base import Imported
+from mkdocs_postmortems.cli.importers.slugs import shorten, slug
+from mkdocs_postmortems.core import loader, strict_yaml, taxonomy, writer
+from mkdocs_postmortems.core.corpus import Entry, load_corpus
+from mkdocs_postmortems.core.schema import parse_timestamp
+from mkdocs_postmortems.core.taxonomy import DEFAULT, Taxonomy
+from mkdocs_postmortems.core.validation import validate
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"

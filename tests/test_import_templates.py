@@ -20,13 +20,13 @@ from typing import Any
 import pytest
 import yaml
 
-from mkdocs_postmortems import loader, taxonomy
-from mkdocs_postmortems.cli import main
-from mkdocs_postmortems.importers import dispatch, values
-from mkdocs_postmortems.importers import template_parts as parts
-from mkdocs_postmortems.importers import template_timeline as times
-from mkdocs_postmortems.importers.base import Imported
-from mkdocs_postmortems.importers.markdown_sections import Document
+from mkdocs_postmortems.cli.importers import dispatch, values
+from mkdocs_postmortems.cli.importers import template_parts as parts
+from mkdocs_postmortems.cli.importers import template_timeline as times
+from mkdocs_postmortems.cli.importers.base import Imported
+from mkdocs_postmortems.cli.importers.markdown_sections import Document
+from mkdocs_postmortems.cli.main import main
+from mkdocs_postmortems.core import loader, taxonomy
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "import"

@@ -21,11 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_postmortems import background, corpus
+from mkdocs_postmortems.adapters import background
+from mkdocs_postmortems.core import corpus
 
 REPO = Path(__file__).resolve().parents[1]
 MARK = "POSTMORTEMS_TEST_MARK"
-WORKER = "mkdocs_postmortems.background"
+WORKER = "mkdocs_postmortems.adapters.background"
 
 pytestmark = [
     pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc"),
@@ -132,7 +133,7 @@ def test_a_build_failing_in_a_later_event_ends_its_workers(big_project: Path) ->
 
     hook = big_project / "fail.py"
     hook.write_text(
-        "import time\n\nfrom mkdocs_postmortems import background\n\n\n"
+        "import time\n\nfrom mkdocs_postmortems.adapters import background\n\n\n"
         "def on_files(files, config):\n"
         "    deadline = time.monotonic() + 20\n"
         "    while not background.running() and time.monotonic() < deadline:\n"
@@ -180,10 +181,12 @@ def _children() -> list[int]:
 def test_chart_workers_that_die_leave_their_charts_to_this_process() -> None:
     """Killed (out of memory, say) while drawing, the chart workers' charts are drawn here:
     the build goes on with every chart, as it does for the corpus and the analytics part."""
-    from mkdocs_postmortems import analytics_build, charts, taxonomy
+    from mkdocs_postmortems.adapters import analytics_build
     from mkdocs_postmortems.analytics import rows as analytics_rows
-    from mkdocs_postmortems.pages import build as site_build
-    from mkdocs_postmortems.pages import catalog as catalog_module
+    from mkdocs_postmortems.core import taxonomy
+    from mkdocs_postmortems.site import build as site_build
+    from mkdocs_postmortems.site import catalog as catalog_module
+    from mkdocs_postmortems.site import charts
 
     folder = REPO / "tests" / "fixtures" / "analytics-kb" / "postmortems"
     tax = taxonomy.load(folder / "taxonomy.yml")

@@ -19,11 +19,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mkdocs_postmortems import loader
-from mkdocs_postmortems.corpus import load_corpus, load_file
-from mkdocs_postmortems.diagnostics import Diagnostic, has_errors
-from mkdocs_postmortems.taxonomy import Taxonomy
-from mkdocs_postmortems.validation import validate
+from mkdocs_postmortems.core import loader
+from mkdocs_postmortems.core.corpus import load_corpus, load_file
+from mkdocs_postmortems.core.diagnostics import Diagnostic, has_errors
+from mkdocs_postmortems.core.taxonomy import Taxonomy
+from mkdocs_postmortems.core.validation import validate
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"

@@ -10,8 +10,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from mkdocs_postmortems import taxonomy
-from mkdocs_postmortems.json_schema import json_schema
+from mkdocs_postmortems.core import taxonomy
+from mkdocs_postmortems.core.json_schema import json_schema
 from yaml12 import editor_view
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,7 +68,7 @@ def test_cli_schema_is_the_generated_one() -> None:
     import contextlib
     import io
 
-    from mkdocs_postmortems.cli import main
+    from mkdocs_postmortems.cli.main import main
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

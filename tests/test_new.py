@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_postmortems import loader, scaffold
-from mkdocs_postmortems.corpus import load_file
-from mkdocs_postmortems.taxonomy import Taxonomy
+from mkdocs_postmortems.cli import scaffold
+from mkdocs_postmortems.core import loader
+from mkdocs_postmortems.core.corpus import load_file
+from mkdocs_postmortems.core.taxonomy import Taxonomy
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"

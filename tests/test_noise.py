@@ -15,9 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from mkdocs_postmortems import charts, taxonomy
 from mkdocs_postmortems.analytics import frames, noise, quarters
-from mkdocs_postmortems.corpus import load_corpus
+from mkdocs_postmortems.core import taxonomy
+from mkdocs_postmortems.core.corpus import load_corpus
+from mkdocs_postmortems.site import charts
 
 REPO = Path(__file__).resolve().parents[1]
 TAXONOMY = REPO / "tests" / "fixtures" / "analytics-kb" / "postmortems" / "taxonomy.yml"

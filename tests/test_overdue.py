@@ -18,10 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import RunCli
-from mkdocs_postmortems import cli, follow_up, taxonomy, writer
-from mkdocs_postmortems.corpus import load_corpus
-from mkdocs_postmortems.importers import icco
-from mkdocs_postmortems.taxonomy import DEFAULT
+from mkdocs_postmortems.cli import main as cli
+from mkdocs_postmortems.cli.importers import icco
+from mkdocs_postmortems.core import follow_up, taxonomy, writer
+from mkdocs_postmortems.core.corpus import load_corpus
+from mkdocs_postmortems.core.taxonomy import DEFAULT
 
 REPO = Path(__file__).resolve().parents[1]
 KB = REPO / "tests" / "fixtures" / "analytics-kb" / "postmortems"

@@ -20,15 +20,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import goldens
-from mkdocs_postmortems import metrics, taxonomy
 from mkdocs_postmortems.analytics import frames, summary
-from mkdocs_postmortems.corpus import load_corpus
-from mkdocs_postmortems.pages import build as site_build
-from mkdocs_postmortems.pages import catalog as catalog_module
-from mkdocs_postmortems.pages import exports, urls
-from mkdocs_postmortems.pages.catalog import Catalog
-from mkdocs_postmortems.schema import ActionItem
-from mkdocs_postmortems.taxonomy import Taxonomy
+from mkdocs_postmortems.core import metrics, taxonomy
+from mkdocs_postmortems.core.corpus import load_corpus
+from mkdocs_postmortems.core.schema import ActionItem
+from mkdocs_postmortems.core.taxonomy import Taxonomy
+from mkdocs_postmortems.site import build as site_build
+from mkdocs_postmortems.site import catalog as catalog_module
+from mkdocs_postmortems.site import exports, urls
+from mkdocs_postmortems.site.catalog import Catalog
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
@@ -217,7 +217,7 @@ def test_golden_pages(fixture_taxonomy: Taxonomy) -> None:
 
 
 def test_default_taxonomy_has_a_colour_per_level() -> None:
-    from mkdocs_postmortems import colours
+    from mkdocs_postmortems.site import colours
 
     css = colours.severity_css()
     assert css.count(".pm-sev-") == len(colours.SEVERITY)
@@ -251,6 +251,6 @@ def test_relpath_agrees_with_posixpath(target: str, base: str) -> None:
     ],
 )
 def test_a_timestamp_is_shown_as_written_with_its_offset(value: dt.datetime, expected: str) -> None:
-    from mkdocs_postmortems.pages.common import when
+    from mkdocs_postmortems.site.common import when
 
     assert when(value) == f'<time datetime="{value.isoformat()}">{expected}</time>'

@@ -21,10 +21,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from mkdocs_postmortems import loader, strict_yaml, taxonomy, writer
-from mkdocs_postmortems.corpus import load_file
-from mkdocs_postmortems.diagnostics import Diagnostic
-from mkdocs_postmortems.taxonomy import Taxonomy
+from mkdocs_postmortems.core import loader, strict_yaml, taxonomy, writer
+from mkdocs_postmortems.core.corpus import load_file
+from mkdocs_postmortems.core.diagnostics import Diagnostic
+from mkdocs_postmortems.core.taxonomy import Taxonomy
 
 FM = "front matter"
 SEPARATORS = {"LS": "\u2028", "PS": "\u2029"}

@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mkdocs_postmortems.diagnostics import Diagnostic
-from mkdocs_postmortems.pages import problems
+from mkdocs_postmortems.core.diagnostics import Diagnostic
+from mkdocs_postmortems.site import problems
 
 TAGS = {"div", "p", "a", "code", "ul", "li", "h1", "h2"}
 ATTRIBUTES = {"class", "role", "href", "id"}

@@ -12,11 +12,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mkdocs_postmortems import bounds, loader, strict_yaml, writer
-from mkdocs_postmortems.diagnostics import Diagnostic
-from mkdocs_postmortems.schema import Postmortem
-from mkdocs_postmortems.taxonomy import DEFAULT
-from mkdocs_postmortems.validation import validate
+from mkdocs_postmortems.core import bounds, loader, strict_yaml, writer
+from mkdocs_postmortems.core.diagnostics import Diagnostic
+from mkdocs_postmortems.core.schema import Postmortem
+from mkdocs_postmortems.core.taxonomy import DEFAULT
+from mkdocs_postmortems.core.validation import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "postmortems").rglob("*.md"))

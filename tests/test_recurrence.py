@@ -24,9 +24,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import RunCli, SiteBuilder
-from mkdocs_postmortems import recurrence
-from mkdocs_postmortems.corpus import Entry
-from mkdocs_postmortems.schema import Postmortem
+from mkdocs_postmortems.core import recurrence
+from mkdocs_postmortems.core.corpus import Entry
+from mkdocs_postmortems.core.schema import Postmortem
 
 REPO = Path(__file__).resolve().parents[1]
 TAXONOMY = REPO / "tests" / "fixtures" / "taxonomy.yml"

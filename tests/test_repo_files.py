@@ -19,8 +19,8 @@ import jsonschema
 import pytest
 import yaml
 
-from mkdocs_postmortems import taxonomy
-from mkdocs_postmortems.json_schema import json_schema
+from mkdocs_postmortems.core import taxonomy
+from mkdocs_postmortems.core.json_schema import json_schema
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 import yaml
 
-from mkdocs_postmortems import taxonomy
 from mkdocs_postmortems.analytics import frames, lessons, quarters, report_data
-from mkdocs_postmortems.corpus import load_corpus
+from mkdocs_postmortems.core import taxonomy
+from mkdocs_postmortems.core.corpus import load_corpus
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPORT_KB = FIXTURES / "report-kb" / "postmortems"

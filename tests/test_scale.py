@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from mkdocs_postmortems import background, charts, nav_cache
-from mkdocs_postmortems.pages.figures import LIST_LIMIT
+from mkdocs_postmortems.adapters import background, nav_cache
+from mkdocs_postmortems.site import charts
+from mkdocs_postmortems.site.figures import LIST_LIMIT
 
 SiteBuilder = Callable[..., Path]
 REPO = Path(__file__).resolve().parents[1]
@@ -210,8 +211,8 @@ def test_a_failing_worker_is_an_error_with_its_message() -> None:
 
 
 def test_search_view_turns_marked_fragments_into_text_and_authors_cannot_mark() -> None:
-    from mkdocs_postmortems import sanitize
-    from mkdocs_postmortems.pages.html import search_view, searched_as_text, unsearched
+    from mkdocs_postmortems.site import sanitize
+    from mkdocs_postmortems.site.html import search_view, searched_as_text, unsearched
 
     page = "<h2 id='a'>Body</h2><p>kept <em>as is</em></p>" + searched_as_text(
         '<h2 id="t">Timeline</h2><table><tr><td>10:00</td><td>paged &amp; woke</td>'
@@ -243,7 +244,7 @@ def _corpus_folders() -> list[Path]:
 def test_a_corpus_read_in_workers_is_the_corpus_read_here(
     monkeypatch: pytest.MonkeyPatch, fixture_taxonomy: Any, workers: int
 ) -> None:
-    from mkdocs_postmortems import corpus
+    from mkdocs_postmortems.core import corpus
 
     here = corpus.load_corpus(_corpus_folders(), fixture_taxonomy)
     started = []
@@ -267,7 +268,7 @@ def test_a_corpus_read_in_workers_is_the_corpus_read_here(
 def test_a_worker_that_dies_leaves_its_files_to_this_process(
     monkeypatch: pytest.MonkeyPatch, fixture_taxonomy: Any
 ) -> None:
-    from mkdocs_postmortems import corpus
+    from mkdocs_postmortems.core import corpus
 
     here = corpus.load_corpus(_corpus_folders(), fixture_taxonomy)
 
@@ -289,7 +290,7 @@ def test_a_corpus_whose_reading_started_early_is_the_corpus_read_here(
     monkeypatch: pytest.MonkeyPatch, fixture_taxonomy: Any
 ) -> None:
     """The plugin starts the workers in on_config and reads its share in on_files."""
-    from mkdocs_postmortems import corpus
+    from mkdocs_postmortems.core import corpus
 
     here = corpus.load_corpus(_corpus_folders(), fixture_taxonomy)
     monkeypatch.setattr(corpus, "PARALLEL_FROM", 2)

@@ -36,12 +36,13 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from mkdocs_postmortems import cli, loader, secret_scan
-from mkdocs_postmortems.corpus import load_file
-from mkdocs_postmortems.diagnostics import Diagnostic
-from mkdocs_postmortems.redaction import PIECE, Redactor, Secret
-from mkdocs_postmortems.schema import got
-from mkdocs_postmortems.taxonomy import Taxonomy
+from mkdocs_postmortems.cli import main as cli
+from mkdocs_postmortems.core import loader, secret_scan
+from mkdocs_postmortems.core.corpus import load_file
+from mkdocs_postmortems.core.diagnostics import Diagnostic
+from mkdocs_postmortems.core.redaction import PIECE, Redactor, Secret
+from mkdocs_postmortems.core.schema import got
+from mkdocs_postmortems.core.taxonomy import Taxonomy
 
 REPO = Path(__file__).resolve().parents[1]
 TAXONOMY = REPO / "tests" / "fixtures" / "taxonomy.yml"
@@ -780,7 +781,7 @@ def test_a_private_key_is_flagged_whole() -> None:
 def test_a_flagged_id_is_not_quoted_by_the_unique_id_check(
     tmp_path: Path, fixture_taxonomy: Taxonomy
 ) -> None:
-    from mkdocs_postmortems.corpus import load_corpus
+    from mkdocs_postmortems.core.corpus import load_corpus
 
     for name in ("a.md", "b.md"):
         (tmp_path / name).write_text(_document(id=KEY), encoding="utf-8")
@@ -791,7 +792,7 @@ def test_a_flagged_id_is_not_quoted_by_the_unique_id_check(
 
 
 def test_taxonomy_errors_are_redacted(tmp_path: Path) -> None:
-    from mkdocs_postmortems import taxonomy
+    from mkdocs_postmortems.core import taxonomy
 
     path = tmp_path / "taxonomy.yml"
     path.write_text(f"severities:\n  {KEY}: {{label: x}}\nservices: [{KEY}]\n", encoding="utf-8")
@@ -804,7 +805,7 @@ def test_taxonomy_errors_are_redacted(tmp_path: Path) -> None:
 
 def test_a_credential_in_the_taxonomy_is_an_error(tmp_path: Path) -> None:
     """Its words are published, and suggested in messages about postmortems."""
-    from mkdocs_postmortems import taxonomy
+    from mkdocs_postmortems.core import taxonomy
 
     text = TAXONOMY.read_text(encoding="utf-8")
     escaped = "AKI" + "\\x41" + KEY[4:]  # as YAML reads it, too

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mkdocs_postmortems import secret_scan
-from mkdocs_postmortems.corpus import load_corpus, load_file
-from mkdocs_postmortems.taxonomy import Taxonomy
+from mkdocs_postmortems.core import secret_scan
+from mkdocs_postmortems.core.corpus import load_corpus, load_file
+from mkdocs_postmortems.core.taxonomy import Taxonomy
 
 REPO = Path(__file__).resolve().parents[1]
 RunCli = Callable[..., subprocess.CompletedProcess[str]]

@@ -21,8 +21,8 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from mkdocs_postmortems import taxonomy as taxonomy_module
-from mkdocs_postmortems.corpus import Entry, load_corpus
+from mkdocs_postmortems.core import taxonomy as taxonomy_module
+from mkdocs_postmortems.core.corpus import Entry, load_corpus
 
 SiteBuilder = Callable[..., Path]
 

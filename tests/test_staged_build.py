@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_postmortems import staged_build
+from mkdocs_postmortems.adapters import staged_build
 
 ROOT = Path(__file__).resolve().parents[1]
 MARK = "POSTMORTEMS_TEST_MARK"
@@ -40,7 +40,14 @@ def _environment(mark: str = "") -> dict[str, str]:
 
 def _start(project: Path, mark: str = "") -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "mkdocs_postmortems.staged_build", "--site-dir", "site", "--strict"],
+        [
+            sys.executable,
+            "-m",
+            "mkdocs_postmortems.adapters.staged_build",
+            "--site-dir",
+            "site",
+            "--strict",
+        ],
         cwd=project,
         env=_environment(mark),
         stdout=subprocess.PIPE,
@@ -205,4 +212,4 @@ def test_make_build_runs_the_staged_build() -> None:
     )
     if dry.returncode != 0:
         pytest.skip(f"make -n build: {dry.stderr.strip()}")
-    assert "-m mkdocs_postmortems.staged_build --site-dir site --strict" in dry.stdout
+    assert "-m mkdocs_postmortems.adapters.staged_build --site-dir site --strict" in dry.stdout

@@ -10,8 +10,8 @@ from types import ModuleType
 
 import pytest
 
-from mkdocs_postmortems import taxonomy
-from mkdocs_postmortems.corpus import load_corpus
+from mkdocs_postmortems.core import taxonomy
+from mkdocs_postmortems.core.corpus import load_corpus
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "synth_corpus.py"
 N = 30

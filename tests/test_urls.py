@@ -30,15 +30,14 @@ from hypothesis import strategies as st
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from mkdocs_postmortems import charts
 from mkdocs_postmortems.analytics import frames
-from mkdocs_postmortems.corpus import Entry, load_corpus
-from mkdocs_postmortems.pages import build as site_build
-from mkdocs_postmortems.pages import catalog as catalog_module
-from mkdocs_postmortems.pages import urls
-from mkdocs_postmortems.pages.html import link
-from mkdocs_postmortems.pages.listings import home_block, home_catalog
-from mkdocs_postmortems.taxonomy import Taxonomy
+from mkdocs_postmortems.core.corpus import Entry, load_corpus
+from mkdocs_postmortems.core.taxonomy import Taxonomy
+from mkdocs_postmortems.site import build as site_build
+from mkdocs_postmortems.site import catalog as catalog_module
+from mkdocs_postmortems.site import charts, urls
+from mkdocs_postmortems.site.html import link
+from mkdocs_postmortems.site.listings import home_block, home_catalog
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"

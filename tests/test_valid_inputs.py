@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from mkdocs_postmortems import loader
-from mkdocs_postmortems.corpus import Entry, load_corpus, load_file
-from mkdocs_postmortems.schema import Postmortem
-from mkdocs_postmortems.strict_yaml import Marks
-from mkdocs_postmortems.taxonomy import Taxonomy
+from mkdocs_postmortems.core import loader
+from mkdocs_postmortems.core.corpus import Entry, load_corpus, load_file
+from mkdocs_postmortems.core.schema import Postmortem
+from mkdocs_postmortems.core.strict_yaml import Marks
+from mkdocs_postmortems.core.taxonomy import Taxonomy
 
 VALID = Path(__file__).resolve().parent / "fixtures" / "valid"
 UTC = dt.UTC

@@ -17,9 +17,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mkdocs_postmortems import names, scaffold
-from mkdocs_postmortems.importers import dispatch
-from mkdocs_postmortems.importers.base import Imported
+from mkdocs_postmortems.cli import scaffold
+from mkdocs_postmortems.cli.importers import dispatch
+from mkdocs_postmortems.cli.importers.base import Imported
+from mkdocs_postmortems.core import names
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RunCli = Callable[..., subprocess.CompletedProcess[str]]

@@ -119,7 +119,7 @@ def _bodies() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def sanitised_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    from mkdocs_postmortems import body_check
+    from mkdocs_postmortems.core import body_check
 
     tmp = tmp_path_factory.mktemp("sanitiser-kb")
     project = tmp / "kb"

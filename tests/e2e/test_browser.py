@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import Locator, Page
 
 from e2e.support import AS_OF, REPO, RunCli, Site, Tab, mkdocs_build, serve
-from mkdocs_postmortems import loader, taxonomy
+from mkdocs_postmortems.core import loader, taxonomy
 
 pytestmark = pytest.mark.browser
 

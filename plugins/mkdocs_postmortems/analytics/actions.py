@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from mkdocs_postmortems.analytics.frames import Frames
-from mkdocs_postmortems.schema import ACTIVE_ACTION_STATUSES
+from mkdocs_postmortems.core.schema import ACTIVE_ACTION_STATUSES
 
 AGE_BUCKETS = ((30, "0-30 days"), (90, "31-90 days"), (180, "91-180 days"), (365, "181-365 days"))
 OLDEST = "over a year"

@@ -13,11 +13,11 @@ from typing import Any
 
 import pandas as pd
 
-from mkdocs_postmortems import metrics
 from mkdocs_postmortems.analytics import rows as rows_module
 from mkdocs_postmortems.analytics.rows import Rows
-from mkdocs_postmortems.corpus import Entry
-from mkdocs_postmortems.taxonomy import Taxonomy
+from mkdocs_postmortems.core import metrics
+from mkdocs_postmortems.core.corpus import Entry
+from mkdocs_postmortems.core.taxonomy import Taxonomy
 
 INCIDENT_COLUMNS = [
     "id",

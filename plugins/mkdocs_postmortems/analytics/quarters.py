@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from mkdocs_postmortems import metrics
 from mkdocs_postmortems.analytics import actions, noise
 from mkdocs_postmortems.analytics.frames import Frames
 from mkdocs_postmortems.analytics.stats import by_severity
 from mkdocs_postmortems.analytics.summary import Distribution, distribution
+from mkdocs_postmortems.core import metrics
 
 TOP_FACTORS = 5
 

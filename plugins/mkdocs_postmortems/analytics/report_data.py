@@ -18,10 +18,10 @@ from typing import Any
 
 import pandas as pd
 
-from mkdocs_postmortems import metrics
 from mkdocs_postmortems.analytics import quarters as quarter_figures
 from mkdocs_postmortems.analytics.frames import Frames
-from mkdocs_postmortems.schema import ACTIVE_ACTION_STATUSES
+from mkdocs_postmortems.core import metrics
+from mkdocs_postmortems.core.schema import ACTIVE_ACTION_STATUSES
 
 JSON_DIR = "data/reports"
 REPEAT_DAYS = 90

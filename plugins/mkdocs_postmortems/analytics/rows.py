@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mkdocs_postmortems import metrics
 from mkdocs_postmortems.analytics import lessons
-from mkdocs_postmortems.corpus import Entry
-from mkdocs_postmortems.taxonomy import Taxonomy
+from mkdocs_postmortems.core import metrics
+from mkdocs_postmortems.core.corpus import Entry
+from mkdocs_postmortems.core.taxonomy import Taxonomy
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from typing import Any
 
 import pandas as pd
 
-from mkdocs_postmortems import metrics
 from mkdocs_postmortems.analytics.frames import Frames
 from mkdocs_postmortems.analytics.summary import distribution
+from mkdocs_postmortems.core import metrics
 
 JSON_PATH = "data/stats.json"
 STATUSES = {"open": "open", "in-progress": "in_progress", "done": "done", "wont-do": "wont_do"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mkdocs_postmortems import metrics
 from mkdocs_postmortems.analytics.stats import duration_key
+from mkdocs_postmortems.core import metrics
 
 
 def _table(head: list[str], rows: list[list[str]], numeric: tuple[int, ...] = ()) -> list[str]:

@@ -1,0 +1,108 @@
+"""The site's analytics part, made while MkDocs reads and renders the postmortem pages.
+
+It is the part that needs pandas (tables, figures, the analytics and report pages) and
+matplotlib (their charts), and nothing of it is needed before those pages are read. With a
+spare core it is made in a worker from small, plain inputs (`pages.build.AnalyticsJob`),
+and this process never imports either library; then the charts this process has not drawn
+before are drawn. Without one, or if the worker fails, it is made here when first needed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from mkdocs_postmortems.adapters import background
+from mkdocs_postmortems.site import charts
+from mkdocs_postmortems.site.build import AnalyticsJob, Made
+
+_RUN = ("mkdocs_postmortems.site.site_analytics", "run")
+
+
+class Pending:
+    """The analytics part being made; `made` and `chart_files` wait for what they give."""
+
+    def __init__(self, job: AnalyticsJob) -> None:
+        self._job: AnalyticsJob | None = job  # kept only until a worker has made the part
+        self._made: Made | None = None
+        self._known: dict[str, bytes] = {}
+        self._drawn: Callable[[], dict[str, bytes]] = dict
+        self._missing: list[charts.Job] = []
+        self._thread: threading.Thread | None = None
+        self._cancelled = False
+        self._cancel_lock = threading.Lock()
+        """Held while charts are started, so that `cancel` misses none of their workers."""
+        if background.workers() > 0:
+            wait = background.start_named(*_RUN, job)
+            self._thread = threading.Thread(target=self._follow, args=(wait,), daemon=True)
+            self._thread.start()
+
+    def _follow(self, wait: Callable[[], Made]) -> None:
+        """In a thread: the worker's pages, then its charts started at once."""
+        try:
+            made = wait()
+        except background.WorkerError:
+            return  # made in the build's thread instead (`made`), unless cancelled
+        with self._cancel_lock:
+            if self._cancelled:
+                return
+            self._charts(made)
+        self._made = made
+        self._job = None  # its rows, one per postmortem and action item, can go
+
+    def cancel(self) -> None:
+        """The build failed: start no more workers, and end those of this part (and of any
+        other work of the build) now rather than when they finish."""
+        with self._cancel_lock:
+            self._cancelled = True
+        background.stop_all()
+
+    def _charts(self, made: Made) -> None:
+        missing = []
+        for job in made.jobs:
+            svg = charts.cached(job.key)
+            if svg is None:
+                missing.append(job)
+            else:
+                self._known[job.key] = svg
+        self._missing = missing
+        self._drawn = background.draw_charts(missing)
+
+    def made(self) -> Made:
+        """The pages and figures (charts still placeholders): waits for the worker."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._made is None:
+            from mkdocs_postmortems.site import site_analytics  # pandas, here after all
+
+            assert self._job is not None  # dropped only once made
+            made = site_analytics.run(self._job)
+            self._charts(made)
+            self._made = made
+        return self._made
+
+    def _pending(self) -> dict[str, str]:
+        """The charts still to be drawn: their path in the site, and their key."""
+        found = ((path, charts.pending_key(content)) for path, content in self.made().files.items())
+        return {path: key for path, key in found if key is not None}
+
+    def data_files(self) -> dict[str, bytes]:
+        """The part's files that are ready: `/data/stats.json`, and the charts a part made in
+        this process found in its cache."""
+        pending = self._pending()
+        return {path: data for path, data in self.made().files.items() if path not in pending}
+
+    def chart_paths(self) -> list[str]:
+        """Where the charts still being drawn go."""
+        return list(self._pending())
+
+    def chart_files(self) -> dict[str, bytes]:
+        """The charts by their path in the site, drawn: waits for them."""
+        pending = self._pending()
+        try:
+            fresh = self._drawn()
+        except background.WorkerError:  # a worker that died (memory, say): drawn here
+            fresh = charts.draw(self._missing)
+        drawn = {**self._known, **fresh}
+        return {path: drawn[key] for path, key in pending.items()}

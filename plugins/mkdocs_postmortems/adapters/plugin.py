@@ -1,0 +1,451 @@
+"""The MkDocs adapter: reads the knowledge base once per build and adds the generated site.
+
+Only glue lives here. Loading and validation are the core's (`corpus`), shared with the
+CLI; pages and data files come from `pages.build` as plain data. Every diagnostic is a
+warning on the plugin logger, so `mkdocs build --strict` fails on an invalid postmortem
+instead of publishing it silently.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+from mkdocs.config import base
+from mkdocs.config import config_options as opt
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page as MkDocsPage
+from mkdocs.structure.toc import AnchorLink, get_toc
+from mkdocs.utils import write_file
+from mkdocs.utils.templates import TemplateContext
+
+from mkdocs_postmortems.adapters import analytics_build, background, nav_cache, serve
+from mkdocs_postmortems.analytics import rows as analytics_rows
+from mkdocs_postmortems.core import body_check, metrics
+from mkdocs_postmortems.core import taxonomy as taxonomy_module
+from mkdocs_postmortems.core.corpus import Loading, start_loading
+from mkdocs_postmortems.core.diagnostics import Diagnostic
+from mkdocs_postmortems.core.html_rules import BodyIds, tooltip_html
+from mkdocs_postmortems.site import build as site_module
+from mkdocs_postmortems.site import catalog as catalog_module
+from mkdocs_postmortems.site import feeds as feeds_module
+from mkdocs_postmortems.site import headings as headings_module
+from mkdocs_postmortems.site import problems as problems_module
+from mkdocs_postmortems.site import sanitize
+from mkdocs_postmortems.site.common import Page
+from mkdocs_postmortems.site.feeds import HeadLinks
+from mkdocs_postmortems.site.html import esc, search_view
+from mkdocs_postmortems.site.listings import home_block, home_catalog
+from mkdocs_postmortems.site.postmortem import SECTIONS
+from mkdocs_postmortems.site.postmortem import page as postmortem_page
+from mkdocs_postmortems.site.urls import edit_url
+
+log = get_plugin_logger(__name__)
+HOME_MARKER = "<!-- postmortems:home -->"
+
+
+class PostmortemsConfig(base.Config):
+    dir = opt.Type(str, default="postmortems")
+    """Folder of postmortem files, relative to mkdocs.yml."""
+    taxonomy = opt.Optional(opt.Type(str))
+    """Taxonomy file; default `taxonomy.yml` inside `dir`, else the built-in default."""
+    as_of = opt.Optional(opt.Type(str))
+    """Day overdue is judged on (YYYY-MM-DD); default POSTMORTEMS_AS_OF, else the build date."""
+    include_drafts = opt.Type(bool, default=False)
+    """Publish drafts in `mkdocs build` too; `mkdocs serve` always shows them, marked."""
+    edit_uri = opt.Optional(opt.Type(str))
+    """Edit URI of the repository root (`edit/main/`); default: the site's `edit_uri`
+    without its docs folder."""
+
+
+class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.command = "build"
+        self.home: catalog_module.Catalog | None = None
+        self.catalog: catalog_module.Catalog | None = None
+        self.unmade: dict[str, catalog_module.Published] = {}
+        self.pages: dict[str, Page] = {}
+        self.full_content: dict[str, str] = {}
+        self.nav_cached = False
+        self.headings: headings_module.Headings | None = None  # the site's, from on_files
+        self.analytics: analytics_build.Pending | None = None
+        self.planned: set[str] = set()
+        """Analytics and report pages registered before `analytics` has made them."""
+        self.loading: tuple[Loading, taxonomy_module.Taxonomy] | None = None
+        self.display: serve.Display | None = None
+        """Under `mkdocs serve`, this build's problems, shown on its pages."""
+        self.taxonomy_problems: list[Diagnostic] = []
+        self.folder_watch: serve.FolderWatch | None = None
+        self.feed_links: HeadLinks | None = None
+        """The feeds each page announces in its head (`pages.feeds`)."""
+
+    def _root(self, config: MkDocsConfig) -> Path:
+        return Path(config.config_file_path or ".").resolve().parent
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.command == "serve":  # problems are shown on the pages, whatever `strict` says
+            self.display = serve.Display()
+        try:
+            self.as_of = metrics.as_of_date(self.config.as_of)
+        except metrics.AsOfError as error:
+            raise PluginError(f"postmortems: {error}") from None
+        for name in site_module.ASSETS:
+            path = f"{site_module.ASSET_DIR}/{name}"
+            if name.endswith(".css") and path not in config.extra_css:
+                config.extra_css.append(path)
+            scripts = [str(script) for script in config.extra_javascript]
+            if name.endswith(".js") and path not in scripts:
+                config.extra_javascript.append(path)
+        # Workers start reading the corpus now, while MkDocs cleans the site folder and
+        # gathers the theme's files; this process reads its share in on_files.
+        root = self._root(config)
+        folder = Path(os.path.normpath(root / self.config.dir))
+        taxonomy = self._taxonomy(root, folder)
+        loading = start_loading([folder], taxonomy, parallel=True, as_of=self.as_of)
+        self.loading = (loading, taxonomy)
+        return config
+
+    def _taxonomy(self, root: Path, folder: Path) -> taxonomy_module.Taxonomy:
+        chosen = Path(os.path.normpath(root / (self.config.taxonomy or folder / "taxonomy.yml")))
+        if not (os.path.lexists(chosen) or self.config.taxonomy):  # a FIFO or link: load says
+            return taxonomy_module.DEFAULT
+        try:  # a taxonomy named must exist
+            return taxonomy_module.load(chosen, _relative(chosen, root))
+        except taxonomy_module.TaxonomyError as error:
+            self.taxonomy_problems = list(error.diagnostics)
+            for diagnostic in error.diagnostics:
+                log.warning(str(diagnostic))
+            return taxonomy_module.DEFAULT
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        root = self._root(config)
+        folder = Path(os.path.normpath(root / self.config.dir))
+        self.headings = headings_module.render(
+            SECTIONS, list(config.markdown_extensions), config.mdx_configs, sanitize.clean
+        )
+        if self.loading is None:  # on_config comes first in a build; a direct caller may skip it
+            taxonomy = self._taxonomy(root, folder)
+            self.loading = (start_loading([folder], taxonomy, as_of=self.as_of), taxonomy)
+        loading, taxonomy = self.loading
+        self.loading = None
+        corpus = loading.finish()
+        gc.freeze()  # the corpus lives until on_env: no full scan need walk it (see the end)
+        for diagnostic in corpus.diagnostics:
+            # Errors are warnings to MkDocs, so that --strict fails on them.
+            (log.warning if diagnostic.level == "error" else log.info)(str(diagnostic))
+        include_drafts = self.config.include_drafts or self.command == "serve"
+        catalog = catalog_module.build(
+            corpus.entries,
+            taxonomy,
+            self.as_of,
+            include_drafts=include_drafts,
+            root=root,
+            use_directory_urls=config.use_directory_urls,
+        )
+        if config.theme.custom_dir:  # the site's overrides of the pages' templates
+            catalog.templates = (config.theme.custom_dir,)
+        # The analytics part is made elsewhere while this process reads the pages, which
+        # only link to it; its pages are registered now, from the plan of its rows.
+        rows = analytics_rows.rows(corpus.entries, taxonomy, self.as_of)
+        self.analytics = analytics_build.Pending(
+            site_module.AnalyticsJob(site_module.thin(catalog), rows)
+        )
+        about = feeds_module.About(config.site_name, config.site_url)
+        site = site_module.lists(catalog, postmortem_pages=False, about=about, stream=True)
+        self.feed_links = site.head_links
+        for path, content in site.streamed:  # written now, not held by MkDocs to the end
+            self._claim(files, path)
+            write_file(content, os.path.join(config.site_dir, path))
+        site_module.add_assets(site)
+        for diagnostic in site.problems:
+            log.warning(str(diagnostic))
+        # Postmortem pages are made one at a time as MkDocs reads them (on_page_markdown).
+        self.catalog = catalog
+        self.unmade = {item.src_uri: item for item in catalog.items}
+        for item in catalog.items:
+            self._add(files, config, item.src_uri, "", InclusionLevel.NOT_IN_NAV)
+        self.pages = {page.src_uri: page for page in site.pages}
+        plan = site_module.analytics_plan(rows)
+        self.planned = {src_uri for src_uri, _ in plan}
+        for src_uri, in_nav in [*((page.src_uri, page.in_nav) for page in site.pages), *plan]:
+            # Postmortem and term pages stay out of the nav; indexes and search find them.
+            inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
+            self._add(files, config, src_uri, "", inclusion)
+        for path, content in site.files.items():
+            self._add(files, config, path, content)
+        if files.get_file_from_path("index.md") is None:  # a knowledge base needs a home page
+            home = f"# {esc(config.site_name)}\n\n{HOME_MARKER}\n"
+            files.append(File.generated(config, "index.md", content=home))
+        if self.display is not None:
+            self._show_problems(
+                files, config, [*self.taxonomy_problems, *corpus.diagnostics, *site.problems]
+            )
+        log.info(
+            "%d postmortems published of %d files (as of %s)",
+            len(catalog.items),
+            corpus.files,
+            self.as_of.isoformat(),
+        )
+        # The catalog serves the postmortem pages until on_env; then only the home block's few
+        # latest postmortems stay in memory while MkDocs renders the pages.
+        self.home = home_catalog(catalog)
+        # What lives now lives through the page loop: kept out of the collector's full scans,
+        # which would otherwise walk the corpus again and again (unfrozen after the build).
+        gc.freeze()
+        return files
+
+    def _show_problems(
+        self, files: Files, config: MkDocsConfig, diagnostics: list[Diagnostic]
+    ) -> None:
+        """Under serve: the errors page, and a page at each unpublished postmortem's place."""
+        assert self.display is not None and self.catalog is not None
+        published = {item.entry.path: item.src_uri for item in self.catalog.items}
+        for page in self.display.pages(diagnostics, published, set(files.src_uris)):
+            self.pages[page.src_uri] = page
+            added = self._add(files, config, page.src_uri, "", InclusionLevel.NOT_IN_NAV)
+            if page.src_uri == problems_module.ERRORS:
+                self.display.errors = added
+        if diagnostics and self.display.errors is not None:
+            log.info("the problems are shown in the browser too: /%s", self.display.errors.url)
+
+    def _add(
+        self,
+        files: Files,
+        config: MkDocsConfig,
+        src_uri: str,
+        content: str | bytes,
+        inclusion: InclusionLevel = InclusionLevel.UNDEFINED,
+    ) -> File:
+        self._claim(files, src_uri)
+        added = File.generated(config, src_uri, content=content, inclusion=inclusion)
+        files.append(added)
+        return added
+
+    def _claim(self, files: Files, src_uri: str) -> None:
+        existing = files.get_file_from_path(src_uri)
+        if existing is not None:
+            log.warning(
+                "%s: expected the generated page to be free, got a file of the docs folder "
+                "there; the generated one replaces it",
+                existing.src_uri,
+            )
+            files.remove(existing)
+
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        # Every page is read and converted by now, so the corpus can go before the pages are
+        # rendered; MkDocs copies files next, `/data/stats.json` among them.
+        self.catalog, self.unmade = None, {}
+        if self.analytics is not None:
+            self._take_analytics()
+            for path, content in self.analytics.data_files().items():
+                self._add(files, config, path, content)
+            # The charts are written after the pages (on_post_build): they may still be
+            # being drawn, and nothing reads them before then.
+            for path in self.analytics.chart_paths():
+                self._claim(files, path)
+        if config.theme.name == "material":
+            self.nav_cached = nav_cache.install(env, config.theme.custom_dir)
+        return env
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files
+    ) -> str:
+        item = self.unmade.pop(page.file.src_uri, None)
+        if item is not None and self.catalog is not None:
+            self.pages[page.file.src_uri] = postmortem_page(self.catalog, item)
+        if page.file.src_uri in self.planned:
+            self._take_analytics()
+        generated = self.pages.get(page.file.src_uri)
+        if generated is None:
+            return markdown
+        markdown = generated.markdown
+        generated.markdown = ""  # MkDocs holds it from here
+        # Material prints page.meta.title unescaped, in <title> and the header, and with
+        # content.tooltips shows a cut-off header title as HTML: escaped, and inert there.
+        page.meta["title"] = tooltip_html(esc(generated.title))
+        if generated.hide:
+            page.meta["hide"] = list(generated.hide)
+        if not generated.search:
+            page.meta["search"] = {"exclude": True}
+        if generated.source:
+            page.edit_url = self._edit_url(config, generated.source)
+        return markdown
+
+    def on_page_content(
+        self, html: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files
+    ) -> str:
+        generated = self.pages.get(page.file.src_uri)
+        if generated is not None:
+            ids = BodyIds()
+            if generated.sanitize:
+                html, ids = self._sanitize(generated, html, page)
+            if generated.before or generated.after:
+                html = self._frame(generated, html, page, ids)
+            html = generated.fill(html)
+            generated.slots.clear()  # in the page now; thousands of them add up
+            page.markdown = ""  # converted (None would lose the title); MkDocs keeps it to the end
+        if self.display is not None:
+            html = self.display.banner(page) + html
+        return html
+
+    def _take_analytics(self) -> None:
+        """The analytics pages, made by now or waited for."""
+        if not self.planned or self.analytics is None:
+            return
+        made = self.analytics.made().pages
+        if {page.src_uri for page in made} != self.planned:  # the plan is tested; a guard
+            raise PluginError("postmortems: the analytics pages made differ from those planned")
+        self.pages.update((page.src_uri, page) for page in made)
+        self.planned = set()
+
+    def _sanitize(self, generated: Page, html: str, page: MkDocsPage) -> tuple[str, BodyIds]:
+        """The author's body made inert, its ids out of the page's and the theme's way;
+        anything removed that the body check let through is reported at its line."""
+        assert self.headings is not None  # pages are made only after on_files
+        ids = headings_module.body_ids(_toc_ids(page.toc), self.headings.reserved)
+        cleaned = sanitize.clean_body(html, ids)
+        if generated.origin is not None and cleaned.removed:
+            path, line = generated.origin
+            for problem in body_check.removed(path, line, page.markdown or "", cleaned.removed):
+                log.warning(str(problem))
+        return cleaned.html, ids
+
+    def _frame(self, generated: Page, body: str, page: MkDocsPage, ids: BodyIds) -> str:
+        """The body between its page's sections, whose headings join the body's in the TOC."""
+        headings = self.headings
+        assert headings is not None  # pages are made only after on_files
+
+        def token(link: AnchorLink) -> Any:
+            return {
+                "level": link.level,
+                "id": ids.headings.get(link.id, link.id),
+                "name": tooltip_html(link.title),  # shown as HTML when cut off
+                "children": [token(child) for child in link.children],
+            }
+
+        before, after = generated.toc(headings)
+        tokens: list[Any] = [*before, *(token(link) for link in page.toc), *after]
+        page.toc = get_toc(tokens)
+        present = {ids.anchor(a) for a in page.present_anchor_ids or ()}
+        page.present_anchor_ids = present | generated.anchors(headings) | {headings_module.TITLE_ID}
+        html = generated.framed(body, headings)
+        generated.before, generated.after = [], []
+        return html
+
+    # Search plugins index `page.content` in on_page_context. A generated page shows them its
+    # search view (slots as text) and gets its full content back before the template runs.
+    @event_priority(100)
+    def _show_search_view(
+        self, context: TemplateContext, /, *, page: MkDocsPage, config: MkDocsConfig, nav: Any
+    ) -> TemplateContext:
+        if page.content is not None and HOME_MARKER in page.content:
+            # Here rather than in on_page_content: the home page is read first, and its
+            # figures are the analytics', which are made while the other pages are read.
+            page.content = page.content.replace(HOME_MARKER, self._home_block(page), 1)
+        generated = self.pages.get(page.file.src_uri)
+        if self.nav_cached and generated is not None and not generated.in_nav:
+            # Out of the nav, no item is active: one folder, one nav (nav_cache.key).
+            context[nav_cache.KEY] = nav_cache.key(page.url)  # type: ignore[literal-required]
+        if generated is not None and page.content is not None:
+            self.full_content[page.file.src_uri] = page.content
+            page.content = search_view(page.content)
+        return context
+
+    @event_priority(-100)
+    def _restore_content(
+        self, context: TemplateContext, /, *, page: MkDocsPage, config: MkDocsConfig, nav: Any
+    ) -> TemplateContext:
+        full = self.full_content.pop(page.file.src_uri, None)
+        if full is not None:
+            page.content = full
+        return context
+
+    on_page_context = CombinedEvent(_show_search_view, _restore_content)
+
+    def _home_block(self, page: MkDocsPage) -> str:
+        if self.home is None or self.analytics is None:
+            return ""
+        return home_block(self.home, self.analytics.made().figures, page.file.src_uri)
+
+    @event_priority(-100)
+    def on_post_page(self, output: str, /, *, page: MkDocsPage, config: MkDocsConfig) -> str:
+        # MkDocs keeps every page's HTML until the build ends; a generated page is written
+        # now, and thousands of them would otherwise peak together with the search index.
+        if page.file.src_uri in self.pages:
+            page.content = None
+        if self.feed_links is not None:  # every page announces the site's feed, a term its own
+            output = self.feed_links.insert(output, page.file.src_uri, page.url)
+        return output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        gc.unfreeze()
+        if self.display is not None:
+            self.display.finish()
+            self.display = None
+        if self.analytics is not None:
+            for path, svg in self.analytics.chart_files().items():
+                write_file(svg, os.path.join(config.site_dir, path))
+            self.analytics = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        gc.unfreeze()
+        # No worker outlives a failed build: `mkdocs serve` goes on, and so would they.
+        if self.analytics is not None:
+            self.analytics.cancel()
+        self.analytics, self.loading = None, None
+        background.stop_all()
+        if self.display is not None:
+            self.display.stop()
+            self.display = None
+
+    def on_shutdown(self) -> None:
+        background.stop_all()  # an interrupted build (KeyboardInterrupt) skips on_build_error
+        if self.folder_watch is not None:
+            self.folder_watch.stop()
+
+    def _edit_url(self, config: MkDocsConfig, source: str) -> str | None:
+        if not config.repo_url:
+            return None
+        edit_uri = self.config.edit_uri
+        if edit_uri is None:
+            edit_uri = config.edit_uri or ""
+            docs = Path(config.docs_dir).name + "/"
+            if edit_uri.endswith(docs):
+                edit_uri = edit_uri[: -len(docs)]
+        base_url = config.repo_url.rstrip("/") + "/"
+        return edit_url(base_url + edit_uri.lstrip("/"), source)
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        # Kept when the folder is moved away and back; a failed rebuild shows its error.
+        self.folder_watch = serve.FolderWatch(server, str(self._root(config) / self.config.dir))
+        serve.guard(server, config.site_dir)
+        if self.config.taxonomy:
+            server.watch(str(self._root(config) / self.config.taxonomy))
+        return server
+
+
+def _toc_ids(links: Iterable[AnchorLink]) -> list[str]:
+    """The ids of a table of contents, in order."""
+    return [i for link in links for i in (link.id, *_toc_ids(link.children))]
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,1 @@
+"""The `postmortems` command (`cli.main`), its scaffolds and its importers."""

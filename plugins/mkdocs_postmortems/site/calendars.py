@@ -1,0 +1,305 @@
+"""iCalendar files (RFC 5545) of follow-up: the due days of open action items, for the whole
+site and one per owner, and the review meetings (`review.held_on`) in a calendar of their own.
+
+Which items count is the site's overdue rule: open or in progress, of every postmortem but
+drafts; an item without a due day has no day to show. UIDs come from the postmortem's id and
+the item's title, and `DTSTAMP` from the postmortem's own dates (`feeds.moment`), so a calendar
+app that reads the file again updates its events instead of adding them twice, and the same
+knowledge base gives the same bytes. Each event is written once, as text, and shared by the
+site's calendar and its owner's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from mkdocs_postmortems.core import metrics
+from mkdocs_postmortems.site.catalog import Catalog, Published
+from mkdocs_postmortems.site.feeds import DOMAIN, About, moment, part
+
+SITE_CALENDAR = "calendars/action-items.ics"
+REVIEWS_CALENDAR = "calendars/reviews.ics"
+OWNERS_FOLDER = "calendars/owners"
+PRODID = "-//mkdocs-postmortems//Postmortems//EN"
+NO_OWNER = "(no owner)"
+SLUG_LENGTH = 60
+
+
+def owner_path(slug: str) -> str:
+    return f"{OWNERS_FOLDER}/{slug}.ics"
+
+
+_SPECIAL = re.compile("[\\\\;,\x00-\x08\x0a-\x1f\x7f]")
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+"""What TEXT may not hold (RFC 5545 3.3.11) but a tab, once line breaks are `\\n`: it would
+end the line, and a line break is how one property could smuggle in another."""
+
+
+def escape(value: str) -> str:
+    """A TEXT value: `\\`, `;`, `,` escaped, line breaks as `\\n`, other controls U+FFFD.
+    Most text has none of them, and one search says so."""
+    if not _SPECIAL.search(value):
+        return value
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return _CONTROLS.sub("\ufffd", value).replace("\n", "\\n")
+
+
+def fold(line: str) -> str:
+    """A content line folded at 75 octets (RFC 5545 3.1), never inside a UTF-8 sequence."""
+    if len(line) <= 75 and line.isascii():
+        return line
+    data = line.encode()
+    if len(data) <= 75:
+        return line
+    pieces = []
+    start, limit = 0, 75
+    while start < len(data):
+        end = min(start + limit, len(data))
+        while end < len(data) and data[end] & 0xC0 == 0x80:  # a continuation byte
+            end -= 1
+        pieces.append(data[start:end].decode())
+        start, limit = end, 74  # the space that starts a folded line is an octet
+    return "\r\n ".join(pieces)
+
+
+def _lines(lines: Iterable[str]) -> str:
+    return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_LATIN = str.maketrans(
+    {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "đ": "d",
+     "Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D", "\u0131": "i"}
+)  # fmt: skip
+"""Latin letters that Unicode does not decompose into an ASCII letter and a mark."""
+
+
+def slug(owner: str) -> str:
+    """A file name for an owner: ASCII letters and digits joined by `-` (`søren.højlund`:
+    `soren-hojlund`); a name with none of them gets a digest of itself (`owner-3f2a1b0c`)."""
+    latin = unicodedata.normalize("NFKD", owner.translate(_LATIN))
+    folded = latin.encode("ascii", "ignore").decode().lower()
+    name = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:SLUG_LENGTH].rstrip("-")
+    return name or f"owner-{_digest(owner)[:8]}"
+
+
+def owner_slugs(owners: Iterable[str]) -> dict[str, str]:
+    """Each owner's file name. Owners whose slugs are one (`Ana Silva`, `ana.silva`): the
+    first in code point order keeps it, the others add a digest of their own name, so a name
+    does not depend on the order of the knowledge base's files."""
+    groups: dict[str, list[str]] = {}
+    for owner in sorted(set(owners)):
+        groups.setdefault(slug(owner), []).append(owner)
+    names = {group[0]: name for name, group in groups.items()}
+    taken = set(groups)
+    for name, group in sorted(groups.items()):
+        for owner in group[1:]:
+            digest, size = _digest(owner), 8
+            while f"{name}-{digest[:size]}" in taken:
+                size += 4
+            names[owner] = f"{name}-{digest[:size]}"
+            taken.add(names[owner])
+    return names
+
+
+@dataclass(frozen=True)
+class Event:
+    day: dt.date
+    order: tuple[str, int]
+    """(postmortem id, item's place): the order of events on one day."""
+    text: str
+    """The VEVENT, folded, each line ending in CRLF."""
+
+
+def _event(
+    uid: str, stamp: str, day: dt.date, summary: str, description: str, url: str | None
+) -> str:
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{escape(uid)}",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
+        "DURATION:P1D",  # not DTEND: the day after 9999-12-31 is no date
+        f"SUMMARY:{escape(summary)}",
+        f"DESCRIPTION:{escape(description)}",
+        *([f"URL:{url}"] if url else []),
+        "TRANSP:TRANSPARENT",
+        "END:VEVENT",
+    ]
+    return _lines(lines)
+
+
+def calendar(name: str, description: str, events: Iterable[Event]) -> bytes:
+    head = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"NAME:{escape(name)}",
+        f"X-WR-CALNAME:{escape(name)}",
+        f"DESCRIPTION:{escape(description)}",
+        f"X-WR-CALDESC:{escape(description)}",
+        "REFRESH-INTERVAL;VALUE=DURATION:P1D",
+        "X-PUBLISHED-TTL:P1D",
+    ]
+    ordered = sorted(events, key=lambda event: (event.day, event.order))
+    body = "".join(event.text for event in ordered)
+    return (_lines(head) + body + "END:VCALENDAR\r\n").encode()
+
+
+@dataclass
+class _Page:
+    """Where an event points: its postmortem's page and the words around it."""
+
+    url: str | None
+    where: str
+
+    @classmethod
+    def of(cls, catalog: Catalog, item: Published, about: About) -> _Page:
+        path = catalog.links.url(item.src_uri)
+        if about.base is not None:
+            return cls(about.href(path), about.href(path))
+        return cls(None, f"{path} (from the site's root)")
+
+
+def _item_events(catalog: Catalog, item: Published, about: About) -> list[tuple[str | None, Event]]:
+    """(owner, event) for each open action item of a postmortem that has a due day."""
+    pm = item.postmortem
+    stamp = _stamp(moment(pm))
+    page = _Page.of(catalog, item, about)
+    seen: dict[str, int] = {}
+    out = []
+    for index, action in enumerate(pm.action_items):
+        digest = _digest(action.title)[:12]
+        seen[digest] = seen.get(digest, 0) + 1  # the same title twice: -2, -3 ...
+        if not metrics.is_open(action) or action.due is None:
+            continue
+        suffix = f"-{seen[digest]}" if seen[digest] > 1 else ""
+        uid = f"action-{part(item.id)}-{digest}{suffix}@{DOMAIN}"
+        details = [
+            f"Owner: {action.owner or NO_OWNER}",
+            f"Priority: {action.priority}",
+            f"Status: {action.status}",
+            f"Type: {action.type}",
+            *([f"Ticket: {action.ticket}"] if action.ticket else []),
+            f"Postmortem: {item.id}: {item.title}" + (f" ({pm.severity})" if pm.severity else ""),
+            page.where,
+        ]
+        text = _event(
+            uid,
+            stamp,
+            action.due,
+            f"{action.title} ({item.id})",
+            "\n".join(details),
+            page.url,
+        )
+        out.append((action.owner, Event(action.due, (item.id, index), text)))
+    return out
+
+
+def _review(catalog: Catalog, item: Published, about: About) -> Event | None:
+    pm = item.postmortem
+    held = pm.review.held_on if pm.review is not None else None
+    if held is None or pm.review is None:
+        return None
+    page = _Page.of(catalog, item, about)
+    details = [
+        *([f"Severity: {pm.severity}"] if pm.severity else []),
+        *([f"Attendees: {', '.join(pm.review.attendees)}"] if pm.review.attendees else []),
+        *([f"Documented by: {pm.review.documented_by}"] if pm.review.documented_by else []),
+        page.where,
+    ]
+    text = _event(
+        f"review-{part(item.id)}@{DOMAIN}",
+        _stamp(moment(pm)),
+        held,
+        f"Review: {item.title} ({item.id})",
+        "\n".join(details),
+        page.url,
+    )
+    return Event(held, (item.id, 0), text)
+
+
+@dataclass(frozen=True)
+class Calendar:
+    path: str
+    name: str
+    description: str
+    events: list[Event]
+
+    def ics(self) -> bytes:
+        return calendar(self.name, self.description, self.events)
+
+
+@dataclass
+class Calendars:
+    calendars: list[Calendar] = field(default_factory=list)
+    """The site's, the reviews', then each owner's by owner."""
+    owners: list[tuple[str, str, int]] = field(default_factory=list)
+    """(owner, path of their calendar, number of events), by owner."""
+    items: int = 0
+    reviews: int = 0
+
+    def files(self) -> Iterator[tuple[str, bytes]]:
+        """Each calendar's path and bytes, made as they are asked for."""
+        for made in self.calendars:
+            yield made.path, made.ics()
+
+
+def make(catalog: Catalog, about: About) -> Calendars:
+    """The site's calendar of due days, each owner's, and the calendar of reviews."""
+    events: list[Event] = []
+    by_owner: dict[str, list[Event]] = {}
+    reviews: list[Event] = []
+    for item in catalog.items:
+        if item.postmortem.is_draft:  # serve and include_drafts put drafts in the catalog
+            continue
+        for owner, event in _item_events(catalog, item, about):
+            events.append(event)
+            if owner is not None:
+                by_owner.setdefault(owner, []).append(event)
+        review = _review(catalog, item, about)
+        if review is not None:
+            reviews.append(review)
+    made = Calendars(items=len(events), reviews=len(reviews))
+    made.calendars += [
+        Calendar(
+            SITE_CALENDAR,
+            f"{about.name}: action items due",
+            "The due days of open and in-progress action items of postmortems.",
+            events,
+        ),
+        Calendar(
+            REVIEWS_CALENDAR,
+            f"{about.name}: postmortem reviews",
+            "The review meetings of postmortems.",
+            reviews,
+        ),
+    ]
+    names = owner_slugs(by_owner)
+    for owner in sorted(by_owner):
+        path = owner_path(names[owner])
+        made.calendars.append(
+            Calendar(
+                path,
+                f"{about.name}: action items of {owner}",
+                f"The due days of open and in-progress action items owned by {owner}.",
+                by_owner[owner],
+            )
+        )
+        made.owners.append((owner, path, len(by_owner[owner])))
+    return made

@@ -1,0 +1,119 @@
+"""`data/postmortems.json` and `.csv`: one record per published postmortem, for other tools.
+
+Records hold every schema field (absent ones as null or empty, so every record has the same
+keys) plus the figures the site shows: durations in minutes, quarter, open and overdue items.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from mkdocs_postmortems.site.catalog import Catalog, Published
+from mkdocs_postmortems.core.schema import Postmortem
+
+JSON_PATH = "data/postmortems.json"
+CSV_PATH = "data/postmortems.csv"
+COMPUTED = (
+    "quarter",
+    "time_to_detect_minutes",
+    "time_to_mitigate_minutes",
+    "time_to_resolve_minutes",
+    "open_action_items",
+    "overdue_action_items",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+"""json.dumps with options builds an encoder per call; a CSV has thousands of JSON cells."""
+
+
+def record(catalog: Catalog, item: Published) -> dict[str, Any]:
+    data: dict[str, Any] = {"path": item.source, "url": catalog.links.url(item.src_uri)}
+    data.update(item.postmortem.model_dump(mode="json"))
+    data["quarter"] = item.quarter
+    for name, minutes in item.durations.items():
+        data[f"{name}_minutes"] = None if minutes is None else round(minutes, 3)
+    data["open_action_items"] = item.open_items
+    data["overdue_action_items"] = len(item.overdue)
+    return data
+
+
+def records(catalog: Catalog) -> list[dict[str, Any]]:
+    """Every published postmortem's record, built once for both the JSON and the CSV."""
+    return [record(catalog, item) for item in catalog.items]
+
+
+def to_json(catalog: Catalog, records: list[dict[str, Any]]) -> str:
+    document = {"as_of": catalog.as_of.isoformat(), "count": len(records), "postmortems": records}
+    # Compact: at thousands of postmortems, indenting doubles the download and, as it
+    # leaves the C encoder for the Python one, the time to write it.
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False) + "\n"
+
+
+def _flat(prefix: str, value: Any, out: dict[str, Any]) -> None:
+    """Mappings become dotted columns; lists of text join with '; '; other lists are JSON."""
+    if isinstance(value, dict) and prefix not in ("links",):
+        for key, inner in value.items():
+            _flat(f"{prefix}.{key}", inner, out)
+    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        out[prefix] = "; ".join(value)
+    elif isinstance(value, list | dict):
+        out[prefix] = _ENCODE(value) if value else ""
+    else:
+        out[prefix] = value
+
+
+def _columns() -> list[str]:
+    """Every column, from the models, so an absent field is still a column."""
+    columns: list[str] = ["path", "url"]
+    for name, info in Postmortem.model_fields.items():
+        annotation = info.annotation
+        nested = _nested_fields(annotation)
+        if nested and name != "links":
+            columns.extend(f"{name}.{inner}" for inner in nested)
+        else:
+            columns.append(name)
+    return columns + list(COMPUTED)
+
+
+def _nested_fields(annotation: Any) -> list[str]:
+    for candidate in getattr(annotation, "__args__", ()) or (annotation,):
+        fields = getattr(candidate, "model_fields", None)
+        if fields:
+            names: list[str] = []
+            for name, info in fields.items():
+                inner = _nested_fields(info.annotation)
+                names.extend(f"{name}.{i}" for i in inner) if inner else names.append(name)
+            return names
+    return []
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    # A cell that a spreadsheet would run as a formula gets a leading apostrophe.
+    if isinstance(value, str) and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def to_csv(records: list[dict[str, Any]]) -> str:
+    columns = _columns()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    # With "\n" as line end, the csv module leaves a bare "\r" in a cell unquoted, and a
+    # reader takes it for a new row; a row holding one has every cell quoted.
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(columns)
+    for data in records:
+        flat: dict[str, Any] = {}
+        for key, value in data.items():
+            _flat(key, value, flat)
+        cells = [_cell(flat.get(column)) for column in columns]
+        (quoted if "\r" in "".join(cells) else writer).writerow(cells)
+    return buffer.getvalue()
