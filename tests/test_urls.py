@@ -36,8 +36,8 @@ from mkdocs_postmortems.core.taxonomy import Taxonomy
 from mkdocs_postmortems.site import build as site_build
 from mkdocs_postmortems.site import catalog as catalog_module
 from mkdocs_postmortems.site import charts, urls
+from mkdocs_postmortems.site.home import home_block, home_catalog
 from mkdocs_postmortems.site.html import link
-from mkdocs_postmortems.site.listings import home_block, home_catalog
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"

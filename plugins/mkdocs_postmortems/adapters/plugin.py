@@ -42,8 +42,8 @@ from mkdocs_postmortems.site import problems as problems_module
 from mkdocs_postmortems.site import sanitize
 from mkdocs_postmortems.site.common import Page
 from mkdocs_postmortems.site.feeds import HeadLinks
+from mkdocs_postmortems.site.home import home_block, home_catalog
 from mkdocs_postmortems.site.html import esc, search_view
-from mkdocs_postmortems.site.listings import home_block, home_catalog
 from mkdocs_postmortems.site.postmortem import SECTIONS
 from mkdocs_postmortems.site.postmortem import page as postmortem_page
 from mkdocs_postmortems.site.urls import edit_url
