@@ -25,7 +25,10 @@ serve: $(VENV)/.site-installed
 
 # A strict build into a folder beside site/, swapped in only when it succeeds: a failed or
 # interrupted build leaves the last good site/ as it was.
+# The sitemap's dates come from the last commit (SOURCE_DATE_EPOCH); overdue is judged today.
 build: $(VENV)/.site-installed
+	SOURCE_DATE_EPOCH="$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || date +%s)}" \
+	POSTMORTEMS_AS_OF="$${POSTMORTEMS_AS_OF:-$$(date -u +%F)}" \
 	$(BIN)/python -m mkdocs_postmortems.adapters.staged_build --site-dir site --strict
 
 lint: $(VENV)/.test-installed
@@ -76,9 +79,20 @@ bench-validate: $(VENV)/.site-installed
 
 # The JSON Schema for editors, published with the site; tests/test_repo_files.py fails when stale.
 .PHONY: schema
+# Where the site publishes the schema (its site_url): the schema's $id.
+SCHEMA_URL := https://postmortems.example.com/postmortem.schema
 schema: $(VENV)/.site-installed
-	$(BIN)/postmortems schema --taxonomy postmortems/taxonomy.yml > docs/postmortem.schema.json.tmp
+	$(BIN)/postmortems schema --taxonomy postmortems/taxonomy.yml --id $(SCHEMA_URL).json > docs/postmortem.schema.json.tmp
 	mv docs/postmortem.schema.json.tmp docs/postmortem.schema.json
+	$(BIN)/postmortems schema --taxonomy postmortems/taxonomy.yml --id $(SCHEMA_URL).json --draft 07 > docs/postmortem.schema.draft-07.json.tmp
+	mv docs/postmortem.schema.draft-07.json.tmp docs/postmortem.schema.draft-07.json
 
 clean:
 	rm -rf $(VENV) $(PD_VENV) site .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# The pinned versions, with hashes, that the Pages workflow installs (requirements/pages.lock).
+.PHONY: lock
+lock:
+	test -x .venv-lock/bin/pip-compile || ($(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip -q install pip-tools)
+	.venv-lock/bin/pip-compile -q --generate-hashes --no-emit-index-url --no-emit-find-links \
+	  --strip-extras --allow-unsafe -o requirements/pages.lock pyproject.toml

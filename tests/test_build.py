@@ -88,6 +88,9 @@ def test_same_inputs_give_a_byte_identical_site(tmp_path: Path) -> None:
     assert sites[0].keys() == sites[1].keys()
     different = [str(p) for p in sites[0] if sites[0][p] != sites[1][p]]
     assert different == []
+    # The sitemap's dates are SOURCE_DATE_EPOCH's day, never the day of the build.
+    sitemap = sites[0][Path("sitemap.xml")].decode()
+    assert sitemap.count("<lastmod>") == sitemap.count("<lastmod>2026-11-24</lastmod>") > 0
 
 
 def test_a_taxonomy_named_in_the_config_must_exist(tmp_path: Path) -> None:

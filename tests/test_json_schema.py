@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from mkdocs_postmortems.core import taxonomy
-from mkdocs_postmortems.core.json_schema import json_schema
+from mkdocs_postmortems.core.json_schema import DEFAULT_ID, draft_07, json_schema
 from yaml12 import editor_view
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,10 +26,16 @@ def _as_editor_sees_it(path: Path) -> dict[str, Any]:
     return result
 
 
-@pytest.fixture(scope="module")
-def validator() -> jsonschema.protocols.Validator:
+@pytest.fixture(scope="module", params=["2020-12", "07"])
+def validator(request: pytest.FixtureRequest) -> jsonschema.protocols.Validator:
+    """Both published variants must take and refuse the same front matter."""
     schema = json_schema(taxonomy.load(ROOT / "postmortems" / "taxonomy.yml"))
+    if request.param == "07":
+        schema = draft_07(schema)
     cls = jsonschema.validators.validator_for(schema)
+    assert cls is (
+        jsonschema.Draft7Validator if request.param == "07" else jsonschema.Draft202012Validator
+    )
     cls.check_schema(schema)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
@@ -74,3 +80,55 @@ def test_cli_schema_is_the_generated_one() -> None:
     with contextlib.redirect_stdout(out):
         assert main(["schema"]) == 0
     assert json.loads(out.getvalue()) == json_schema()
+
+
+def test_schema_has_an_id_and_the_cli_sets_it() -> None:
+    import contextlib
+    import io
+
+    from mkdocs_postmortems.cli.main import main
+
+    assert json_schema()["$id"] == DEFAULT_ID
+    url = "https://kb.example.com/postmortem.schema.json"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["schema", "--id", url, "--draft", "07"]) == 0
+    printed = json.loads(out.getvalue())
+    assert printed["$id"] == "https://kb.example.com/postmortem.schema.draft-07.json"
+    assert printed["$schema"] == "http://json-schema.org/draft-07/schema#"
+    text = out.getvalue()
+    assert "$defs" not in text and "minContains" not in text
+
+
+def test_draft_07_keeps_the_review_gates_it_can_express() -> None:
+    gated = taxonomy.Taxonomy.model_validate(
+        {
+            **taxonomy.DEFAULT.model_dump(exclude_none=True),
+            "required": {"before_publishing": {"review_held": True, "approvals": 2}},
+        }
+    )
+    schema = draft_07(json_schema(gated))
+    jsonschema.Draft7Validator.check_schema(schema)
+    check = jsonschema.Draft7Validator(schema)
+    good = _as_editor_sees_it(EXAMPLES[0])
+    published = {**good, "status": "published"}
+    published.pop("approvals", None)
+    published.pop("review", None)
+    assert not check.is_valid(published)  # no review, no approval: refused in draft-07 too
+    one = {**published, "review": {"held_on": "2026-03-20"}}
+    one["approvals"] = [{"name": "Ana", "role": "SRE lead", "approved": True}]
+    assert check.is_valid(one)  # "at least 2" has no draft-07 form: the validator asks it
+
+
+def test_python_m_runs_the_command() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs_postmortems", "schema", "--draft", "07"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["$schema"] == "http://json-schema.org/draft-07/schema#"

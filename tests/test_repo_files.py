@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from mkdocs_postmortems.core import taxonomy
-from mkdocs_postmortems.core.json_schema import json_schema
+from mkdocs_postmortems.core.json_schema import draft_07, json_schema
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -85,7 +85,12 @@ def test_pages_workflow() -> None:
     assert len(schedule["cron"].split()) == 5 and schedule["cron"].endswith("* * *")
     assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
-    assert any(s.get("run", "").startswith("mkdocs build --strict") for s in build["steps"])
+    runs = [s.get("run", "") for s in build["steps"]]
+    [built] = [run for run in runs if "mkdocs build --strict" in run]
+    assert 'SOURCE_DATE_EPOCH="$(git log -1 --format=%ct)"' in built
+    assert 'POSTMORTEMS_AS_OF="$(date -u +%F)"' in built  # overdue is judged on the build day
+    assert "pip install --require-hashes -r requirements/pages.lock" in runs
+    assert "pip install --no-deps ." in runs
     [upload] = [s for s in build["steps"] if "upload-pages-artifact" in s.get("uses", "")]
     assert upload["with"]["path"] == "site"
     assert deploy["needs"] == "build"
@@ -302,14 +307,20 @@ def test_pull_request_template_has_the_review_checklist() -> None:
 
 
 def test_published_json_schema_is_current() -> None:
-    published = REPO / "docs" / "postmortem.schema.json"
     vocabulary = taxonomy.load(REPO / "postmortems" / "taxonomy.yml")
-    expected = json.dumps(json_schema(vocabulary), indent=2, ensure_ascii=False) + "\n"
-    assert published.read_text(encoding="utf-8") == expected, (
-        "docs/postmortem.schema.json is stale: run `make schema` "
-        "(postmortems schema --taxonomy postmortems/taxonomy.yml > docs/postmortem.schema.json)"
+    schema = json_schema(
+        vocabulary, schema_id="https://postmortems.example.com/postmortem.schema.json"
     )
-    jsonschema.Draft202012Validator.check_schema(json.loads(expected))
+    for name, variant, check in (
+        ("postmortem.schema.json", schema, jsonschema.Draft202012Validator),
+        ("postmortem.schema.draft-07.json", draft_07(schema), jsonschema.Draft7Validator),
+    ):
+        expected = json.dumps(variant, indent=2, ensure_ascii=False) + "\n"
+        published = REPO / "docs" / name
+        assert published.read_text(encoding="utf-8") == expected, (
+            f"docs/{name} is stale: run `make schema`"
+        )
+        check.check_schema(variant)
 
 
 def test_submit_page_covers_the_workflow() -> None:

@@ -79,6 +79,17 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument(
         "--markdown", action="store_true", help="print the schema reference page (Markdown) instead"
     )
+    schema.add_argument(
+        "--id",
+        metavar="URL",
+        help="the schema's $id: where it is published (default: a URN of this package)",
+    )
+    schema.add_argument(
+        "--draft",
+        choices=("2020-12", "07"),
+        default="2020-12",
+        help="JSON Schema version; 07 for yaml-language-server and VS Code (default: 2020-12)",
+    )
 
     new = commands.add_parser(
         "new",
@@ -327,7 +338,7 @@ def _in_file_order(problems: list[Diagnostic], notices: list[Diagnostic]) -> lis
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from mkdocs_postmortems.core.json_schema import json_schema
+    from mkdocs_postmortems.core.json_schema import DEFAULT_ID, draft_07, json_schema
     from mkdocs_postmortems.core.taxonomy import TaxonomyError
 
     try:
@@ -340,7 +351,10 @@ def _schema(args: argparse.Namespace) -> int:
 
         sys.stdout.write(markdown(taxonomy) if taxonomy else markdown())
         return EXIT_OK
-    print(json.dumps(json_schema(taxonomy), indent=2, ensure_ascii=False))
+    schema = json_schema(taxonomy, schema_id=args.id or DEFAULT_ID)
+    if args.draft == "07":
+        schema = draft_07(schema)
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
     return EXIT_OK
 
 

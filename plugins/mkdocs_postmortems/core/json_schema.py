@@ -25,18 +25,21 @@ from mkdocs_postmortems.core.schema import (
 from mkdocs_postmortems.core.taxonomy import DEFAULT, Taxonomy
 
 SCHEMA_ID = "https://json-schema.org/draft/2020-12/schema"
+DRAFT_07 = "http://json-schema.org/draft-07/schema#"
+DEFAULT_ID = "urn:mkdocs-postmortems:postmortem-front-matter"
+"""The schema's `$id` when no published address is given (`postmortems schema --id URL`)."""
 NOT_EMPTY: dict[str, Any] = {"not": {"type": "null"}, "minItems": 1, "minProperties": 1}
 """A required field's value: not null, and not an empty list or mapping."""
 _ANNOTATIONS = frozenset({"title", "description", "examples", "default"})
 
 
-def json_schema(taxonomy: Taxonomy | None = None) -> dict[str, Any]:
+def json_schema(taxonomy: Taxonomy | None = None, *, schema_id: str = DEFAULT_ID) -> dict[str, Any]:
     """The schema for a knowledge base governed by `taxonomy` (the built-in one when None,
-    as for the validator)."""
+    as for the validator); `schema_id` is where it is published."""
     taxonomy = taxonomy or DEFAULT
     rules = taxonomy.required
     generated = Postmortem.model_json_schema(mode="validation")
-    schema: dict[str, Any] = {"$schema": SCHEMA_ID, **generated}
+    schema: dict[str, Any] = {"$schema": SCHEMA_ID, "$id": schema_id, **generated}
     schema["title"] = "Postmortem front matter"
     schema["required"] = list(rules.always)
     schema["allOf"] = [
@@ -127,3 +130,42 @@ def _refer(node: Any) -> Any:
         if all(node.get(k) == v for k, v in fragment.items()) and set(rest) <= _ANNOTATIONS:
             return {"$ref": f"#/$defs/{name}", **rest}
     return {key: _refer(value) for key, value in node.items()}
+
+
+def draft_07(schema: dict[str, Any]) -> dict[str, Any]:
+    """The same schema in draft-07, which yaml-language-server and VS Code read in full.
+
+    `$defs` becomes `definitions`; a `$ref` with other keywords beside it moves into an
+    `allOf`, since draft-07 ignores a reference's siblings. `minContains` has no draft-07
+    form: the review gates' "at least N approvals" becomes "at least one" there, and the
+    validator still asks for N."""
+
+    def convert(node: Any) -> Any:
+        if isinstance(node, list):
+            return [convert(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key == "minContains":
+                continue
+            if key == "$ref" and isinstance(value, str):
+                value = value.replace("#/$defs/", "#/definitions/")
+            out["definitions" if key == "$defs" else key] = convert(value)
+        if "$ref" in out and set(out) - {"$ref"} - _ANNOTATIONS:
+            ref = out.pop("$ref")
+            out["allOf"] = [{"$ref": ref}, *out.get("allOf", [])]
+        return out
+
+    converted: dict[str, Any] = convert(schema)
+    converted["$schema"] = DRAFT_07
+    if "$id" in converted:
+        converted["$id"] = _draft_07_id(converted["$id"])
+    return converted
+
+
+def _draft_07_id(schema_id: str) -> str:
+    """`.../postmortem.schema.json` -> `.../postmortem.schema.draft-07.json`: its own address."""
+    if schema_id.endswith(".json"):
+        return schema_id[: -len(".json")] + ".draft-07.json"
+    return schema_id + ":draft-07"
