@@ -84,5 +84,5 @@ def test_badges_and_charts_share_the_palette() -> None:
     css = colours.severity_css()
     for rank, (background, text) in enumerate(colours.SEVERITY):
         assert f".pm-sev-{rank} {{ background: {background}; color: {text}; }}" in css
-    figures = Path(colours.__file__).parent / "pages" / "figures.py"
+    figures = Path(colours.__file__).parent / "figures.py"
     assert re.search(r"colours\.severity\(", figures.read_text(encoding="utf-8"))
