@@ -511,7 +511,7 @@ KEYS = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_-]{0,6}", fullmatch=True) | st.samp
 
 @given(KEYS, KEYS)
 def test_taxonomy_pages_collide_as_the_site_writes_them(first: str, second: str) -> None:
-    """The taxonomy's rule and `pages.urls` agree on which keys share a page."""
+    """The taxonomy's rule and `site.urls` agree on which keys share a page."""
     for kind in urls.KINDS:
         same_page = urls.term(kind, first).casefold() == urls.term(kind, second).casefold()
         assert (taxonomy.page_name(first) == taxonomy.page_name(second)) == same_page

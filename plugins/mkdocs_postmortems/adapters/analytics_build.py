@@ -2,7 +2,7 @@
 
 It is the part that needs pandas (tables, figures, the analytics and report pages) and
 matplotlib (their charts), and nothing of it is needed before those pages are read. With a
-spare core it is made in a worker from small, plain inputs (`pages.build.AnalyticsJob`),
+spare core it is made in a worker from small, plain inputs (`site.build.AnalyticsJob`),
 and this process never imports either library; then the charts this process has not drawn
 before are drawn. Without one, or if the worker fails, it is made here when first needed.
 """

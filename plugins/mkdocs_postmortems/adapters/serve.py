@@ -4,7 +4,7 @@ MkDocs' own serve stops on the first build that fails (with `strict`, on any war
 then waits, every page request with it, for a build that succeeds ("the server will appear
 stuck"). Its watch of a folder ends for good when the folder is moved away. Here, under
 serve only: warnings do not stop the build (they are shown on the pages instead: see
-`pages.problems`), a build that fails anyway shows its error in the browser, and the
+`site.problems`), a build that fails anyway shows its error in the browser, and the
 knowledge base's folder is watched again when it comes back.
 """
 
@@ -59,7 +59,7 @@ class Warnings(logging.Handler):
 
 
 class Display:
-    """One serve build's problems, shown on its pages (`pages.problems`): the knowledge
+    """One serve build's problems, shown on its pages (`site.problems`): the knowledge
     base's diagnostics on every page, and the build's other warnings on the errors page."""
 
     def __init__(self) -> None:

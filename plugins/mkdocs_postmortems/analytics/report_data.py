@@ -3,7 +3,7 @@ that both `postmortems report --format json` and the site's `/data/reports/<YYYY
 print (`to_json`), so the two are equal byte for byte.
 
 Pure functions of the analytics tables (`frames.Frames`, with their as-of day) and the
-quarter's `quarters.Report`; every figure is documented in docs/analytics.md.
+quarter's `quarters.Report`; every figure is documented in docs/about-figures.md.
 """
 
 from __future__ import annotations

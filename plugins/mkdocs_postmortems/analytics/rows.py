@@ -2,7 +2,7 @@
 action item and per factor named.
 
 Building them needs neither pandas nor anything but the corpus, and they pickle cheaply:
-the site's analytics are computed from them in another process (`pages.site_analytics`).
+the site's analytics are computed from them in another process (`site.site_analytics`).
 """
 
 from __future__ import annotations

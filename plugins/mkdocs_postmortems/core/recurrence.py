@@ -2,7 +2,7 @@
 earlier published postmortem also named, while that one still has open action items.
 
 The earlier one's follow-up was meant to stop this happening again; its reviewers should
-hear that it has not finished. One rule for the page (`pages.postmortem`) and for
+hear that it has not finished. One rule for the page (`site.postmortem`) and for
 `postmortems validate`, which prints the same as notices:
 
 - *earlier* is by `started_at` (the moment, whatever the offset), then by id, then by
