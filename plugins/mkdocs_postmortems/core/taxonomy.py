@@ -10,6 +10,7 @@ import os
 import re
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -94,9 +95,51 @@ def _check_handle(value: Any) -> str:
 GitHubHandle = Annotated[str, BeforeValidator(_check_handle)]
 
 
+TICKET = "{ticket}"
+_URL_SPOILERS = re.compile(r"[\s\x00-\x1f\x7f\\\"'<>`]")
+
+
+def _check_ticket_url(value: Any) -> str:
+    """An http(s) URL with `{ticket}` once, after the host, and no other placeholder: every
+    ticket id of the site becomes a link by it, so a typo would break every one of them."""
+    if not isinstance(value, str):
+        raise ValueError(f"expected an https:// URL with {TICKET} in it, got {got(value)}")
+    try:
+        parts = urlsplit(value.replace(TICKET, "TICKET"))
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("https", "http") or not parts.hostname:
+        raise ValueError(f"expected an https:// (or http://) URL with a host, got {got(value)}")
+    if _URL_SPOILERS.search(value):
+        raise ValueError(
+            "expected a URL without spaces, quotes, angle brackets, backslashes or control "
+            f"characters (encode them as %XX), got {got(value)}"
+        )
+    count = value.count(TICKET)
+    if count != 1:
+        raise ValueError(
+            f"expected {TICKET} exactly once, where the ticket id goes, got "
+            f"{'none' if count == 0 else f'{count} of them'} in {got(value)}"
+        )
+    rest = value.replace(TICKET, "")
+    if "{" in rest or "}" in rest:
+        found = re.search(r"\{[^}]*\}?|\}", rest)
+        raise ValueError(
+            f"expected no placeholder but {TICKET}, got {found.group(0) if found else rest!r}"
+            f" in {got(value)}"
+        )
+    if TICKET in urlsplit(value).netloc:
+        raise ValueError(
+            f"expected {TICKET} after the host (in the path, query or fragment), so a ticket "
+            f"id cannot choose the site it leads to, got {got(value)}"
+        )
+    return value
+
+
 class Tickets(_Model):
-    url: str
-    """A URL with `{ticket}` where the ticket id goes (`https://tracker.example.com/browse/{ticket}`)."""
+    url: Annotated[str, BeforeValidator(_check_ticket_url)]
+    """A URL with `{ticket}` where the ticket id goes, percent-encoded
+    (`https://tracker.example.com/browse/{ticket}`)."""
 
 
 class Taxonomy(_Model):
@@ -318,7 +361,7 @@ PAGE_KINDS = {
 """Vocabularies whose keys get a page each (`severity/P1/`), and the folder of those pages."""
 FOLDER_PAGE_STEMS = ("index", "README")
 """Names a page generator publishes as its folder's own page; a key spelt so moves aside
-(`index_`), as `pages.urls.term` moves it (a test holds the two to the same rule)."""
+(`index_`), as `site.urls.term` moves it (a test holds the two to the same rule)."""
 
 
 def page_name(key: str) -> str:

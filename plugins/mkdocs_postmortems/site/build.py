@@ -24,6 +24,7 @@ from mkdocs_postmortems.site import (
     exports,
     feeds,
     listings,
+    owners,
     postmortem,
     subscribe,
     urls,
@@ -119,6 +120,8 @@ def lists(
         site.pages.extend(
             listings.term_page(catalog, kind, key) for key in listings.terms(catalog, kind)
         )
+    site.pages.extend(owners.pages(catalog))
+    site.pages.extend(listings.tag_pages(catalog))
     subscriptions(site, about or feeds.About(), stream=stream)
     return site
 

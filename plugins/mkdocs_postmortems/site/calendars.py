@@ -12,22 +12,22 @@ site's calendar and its owner's.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from mkdocs_postmortems.core import metrics
 from mkdocs_postmortems.site.catalog import Catalog, Published
 from mkdocs_postmortems.site.feeds import DOMAIN, About, moment, part
+from mkdocs_postmortems.site.owner_slugs import digest as _digest
+from mkdocs_postmortems.site.owner_slugs import owner_slugs as owner_slugs
+from mkdocs_postmortems.site.owner_slugs import slug as slug
 
 SITE_CALENDAR = "calendars/action-items.ics"
 REVIEWS_CALENDAR = "calendars/reviews.ics"
 OWNERS_FOLDER = "calendars/owners"
 PRODID = "-//mkdocs-postmortems//Postmortems//EN"
 NO_OWNER = "(no owner)"
-SLUG_LENGTH = 60
 
 
 def owner_path(slug: str) -> str:
@@ -74,45 +74,6 @@ def _lines(lines: Iterable[str]) -> str:
 
 def _stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _digest(value: str) -> str:
-    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-_LATIN = str.maketrans(
-    {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "đ": "d",
-     "Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D", "\u0131": "i"}
-)  # fmt: skip
-"""Latin letters that Unicode does not decompose into an ASCII letter and a mark."""
-
-
-def slug(owner: str) -> str:
-    """A file name for an owner: ASCII letters and digits joined by `-` (`søren.højlund`:
-    `soren-hojlund`); a name with none of them gets a digest of itself (`owner-3f2a1b0c`)."""
-    latin = unicodedata.normalize("NFKD", owner.translate(_LATIN))
-    folded = latin.encode("ascii", "ignore").decode().lower()
-    name = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:SLUG_LENGTH].rstrip("-")
-    return name or f"owner-{_digest(owner)[:8]}"
-
-
-def owner_slugs(owners: Iterable[str]) -> dict[str, str]:
-    """Each owner's file name. Owners whose slugs are one (`Ana Silva`, `ana.silva`): the
-    first in code point order keeps it, the others add a digest of their own name, so a name
-    does not depend on the order of the knowledge base's files."""
-    groups: dict[str, list[str]] = {}
-    for owner in sorted(set(owners)):
-        groups.setdefault(slug(owner), []).append(owner)
-    names = {group[0]: name for name, group in groups.items()}
-    taken = set(groups)
-    for name, group in sorted(groups.items()):
-        for owner in group[1:]:
-            digest, size = _digest(owner), 8
-            while f"{name}-{digest[:size]}" in taken:
-                size += 4
-            names[owner] = f"{name}-{digest[:size]}"
-            taken.add(names[owner])
-    return names
 
 
 @dataclass(frozen=True)
@@ -290,7 +251,9 @@ def make(catalog: Catalog, about: About) -> Calendars:
             reviews,
         ),
     ]
-    names = owner_slugs(by_owner)
+    # The catalog's slugs, which its owner pages use too: slugs of colliding names depend on
+    # the whole set of owners, and an owner with no due day has a page but no calendar.
+    names = catalog.owners if set(by_owner) <= set(catalog.owners) else owner_slugs(by_owner)
     for owner in sorted(by_owner):
         path = owner_path(names[owner])
         made.calendars.append(

@@ -11,13 +11,15 @@ import functools
 import heapq
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from mkdocs_postmortems.core import deadlines, metrics, recurrence
 from mkdocs_postmortems.core.corpus import Entry
 from mkdocs_postmortems.core.diagnostics import Diagnostic
-from mkdocs_postmortems.site import urls
 from mkdocs_postmortems.core.schema import ActionItem, Postmortem
-from mkdocs_postmortems.core.taxonomy import Taxonomy
+from mkdocs_postmortems.core.taxonomy import TICKET, Taxonomy
+from mkdocs_postmortems.site import urls
+from mkdocs_postmortems.site.owner_slugs import owner_slugs
 
 RELATED_LIMIT = 5
 RELATED_SCAN = 25
@@ -88,11 +90,13 @@ class Catalog:
         return urls.owner(slug) if slug else None
 
     def ticket_url(self, ticket: str | None) -> str | None:
-        """Where a ticket id leads, by the taxonomy's `tickets.url` template, if it has one."""
+        """Where a ticket id leads, by the taxonomy's `tickets.url` template, if it has one.
+        The id is percent-encoded whole (`/`, `?`, `#`, `&` too), so it stays one path
+        segment or query value; an id of dots only would be a step up the path, not a name."""
         tickets = self.taxonomy.tickets
-        if not ticket or tickets is None:
+        if not ticket or tickets is None or not ticket.strip("."):
             return None
-        return tickets.url.replace("{ticket}", urls.href(ticket).replace("/", "%2F"))
+        return tickets.url.replace(TICKET, quote(ticket, safe=""))
 
     @functools.cached_property
     def recurring(self) -> recurrence.Index:
@@ -211,8 +215,6 @@ def build(
         for kind, values in keys.items():
             for value in dict.fromkeys(values):
                 catalog.by[kind].setdefault(value, []).append(item)
-    from mkdocs_postmortems.site.calendars import owner_slugs  # calendars imports this module
-
     catalog.owners = owner_slugs(
         a.owner for item in catalog.items for a in item.postmortem.action_items if a.owner
     )
