@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from markupsafe import escape
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
@@ -165,7 +166,9 @@ def test_browse_table_lists_every_published_postmortem(example: Path, entries: l
         pm = entry.postmortem
         assert f'data-severity="{pm.severity}"' in text
         assert f'data-services="{" ".join(pm.services)}"' in text
-    for kind in ("severity", "services", "teams", "factors"):
+        assert f'data-status="{pm.status}"' in text
+        assert f'data-tags="{" ".join(pm.tags)}"' in text
+    for kind in ("severity", "status", "services", "teams", "factors", "tags"):
         assert f'<select data-filter="{kind}"' in text
     assert 'src="../assets/postmortems/browse.js"' in text
 
@@ -174,16 +177,16 @@ def test_term_pages(example: Path, entries: list[Entry]) -> None:
     taxonomy = taxonomy_module.load(REPO / "postmortems" / "taxonomy.yml")
     for level, info in taxonomy.severities.items():
         text = page(example, f"severity/{level}")
-        assert html.escape(info.description) in text
+        assert escape(info.description) in text
         expected = [e for e in published(entries) if e.postmortem.severity == level]
         assert text.count('<li class="pm-summary">') == len(expected)
     for key, factor in (taxonomy.contributing_factors or {}).items():
         text = page(example, f"factors/{key}")
-        assert html.escape(factor.description) in text
+        assert escape(factor.description) in text
         expected = [e for e in published(entries) if key in e.postmortem.contributing_factors]
         assert text.count('<li class="pm-summary">') == len(expected)
         for entry in expected:
-            assert html.escape(entry.postmortem.summary or "") in text
+            assert escape(entry.postmortem.summary or "") in text
     for kind, field in (("services", "services"), ("teams", "teams")):
         for key in {k for e in published(entries) for k in getattr(e.postmortem, field)}:
             text = page(example, f"{kind}/{key}")

@@ -1,23 +1,19 @@
-"""Browse pages: the sortable table, one page per severity, service, team and factor,
-and their indexes. All built as escaped HTML."""
+"""Browse pages: the table of all postmortems, one page per severity, service, team, factor
+and tag, and their indexes.
+
+Python gathers what each page shows (models and strings); the templates under
+`templates/listings/` write and escape the HTML.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from mkdocs_postmortems.core import metrics
-from mkdocs_postmortems.site import urls
+from mkdocs_postmortems.site import templates, urls
 from mkdocs_postmortems.site.catalog import Catalog, Published
-from mkdocs_postmortems.site.common import (
-    KIND_LABELS,
-    Page,
-    day,
-    severity_badge,
-    summary_list,
-    term_label,
-)
+from mkdocs_postmortems.site.common import KIND_LABELS, Page, term_label
 from mkdocs_postmortems.site.figures import LIST_LIMIT
-from mkdocs_postmortems.site.html import esc, link, table
 
 
 def utc(moment: dt.datetime) -> str:
@@ -25,6 +21,10 @@ def utc(moment: dt.datetime) -> str:
 
 
 KIND_NOUN = {"severity": "severity", "services": "service", "teams": "team", "factors": "factor"}
+STATUSES = ("published", "in-review", "draft")
+"""The statuses in the order the browse filter offers them (drafts only under `serve`)."""
+TAG = "tags"
+"""The browse filter's name for tags, and its URL parameter."""
 
 
 def terms(catalog: Catalog, kind: str) -> list[str]:
@@ -40,169 +40,217 @@ def terms(catalog: Catalog, kind: str) -> list[str]:
     return declared + extra
 
 
-def _filter(catalog: Catalog, kind: str) -> str:
-    options = "".join(
-        f'<option value="{esc(key)}">{esc(term_label(catalog, kind, key))}</option>'
-        for key in terms(catalog, kind)
-        if key in catalog.by[kind]
-    )
-    noun = KIND_NOUN[kind]
-    return (
-        f'<label class="pm-filter">{esc(noun.capitalize())} '
-        f'<select data-filter="{kind}" aria-label="Filter by {noun}">'
-        f'<option value="">All</option>{options}</select></label>'
-    )
+def by_tag(catalog: Catalog) -> dict[str, list[Published]]:
+    """Each tag used -> its postmortems, in the catalog's order (newest first); tags sorted."""
+    found: dict[str, list[Published]] = {}
+    for item in catalog.items:
+        for tag in dict.fromkeys(item.postmortem.tags):
+            found.setdefault(tag, []).append(item)
+    return dict(sorted(found.items()))
 
 
-def _row(catalog: Catalog, here: str, item: Published) -> str:
+@dataclass(frozen=True)
+class Choice:
+    """One option of a browse filter: the value in the URL and the label shown."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Filter:
+    name: str
+    """The control's `data-filter` and its URL parameter."""
+    noun: str
+    choices: list[Choice]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One postmortem in the browse table: plain values, for the template to write."""
+
+    item: Published
+    started_utc: str
+    """Sorted in UTC, so offsets cannot reorder incidents; shown as the author's day."""
+    resolve: float | None
+    text: str
+    """What the free-text filter matches, lowered as browse.js lowers what is typed."""
+
+
+def _row(catalog: Catalog, item: Published) -> Row:
     pm = item.postmortem
-    rel = catalog.links.rel
-    rank = catalog.taxonomy.rank(pm.severity)
     started = pm.started_at
-    resolve = item.durations["time_to_resolve"]
     text = " ".join(
         [item.id, item.title, pm.summary or "", *pm.services, *pm.teams, *pm.tags]
         + [term_label(catalog, "factors", f) for f in pm.contributing_factors]
-    ).lower()  # as browse.js lowers what is typed: casefold() would turn ß into ss
-    attrs = {
-        "data-severity": pm.severity or "",
-        "data-services": " ".join(pm.services),
-        "data-teams": " ".join(pm.teams),
-        "data-factors": " ".join(pm.contributing_factors),
-        "data-text": text,
-    }
-    services = ", ".join(link(rel(here, urls.term("services", s)), s) for s in pm.services)
-    cells = [
-        (item.id, link(rel(here, item.src_uri), item.id)),
-        # Sorted in UTC, so offsets cannot reorder incidents; shown as the author's day.
-        (utc(started) if started else "", day(started.date()) if started else "\u2013"),
-        (item.title.lower(), link(rel(here, item.src_uri), item.title)),
-        (str(rank), severity_badge(catalog, pm.severity) or "\u2013"),
-        (" ".join(pm.services), services or "\u2013"),
-        ("" if resolve is None else f"{resolve:.3f}", esc(metrics.format_minutes(resolve))),
-        (str(item.open_items), str(item.open_items)),
-        (str(len(item.overdue)), str(len(item.overdue))),
+    ).lower()  # casefold() would turn ß into ss, which what is typed never becomes
+    return Row(item, utc(started) if started else "", item.durations["time_to_resolve"], text)
+
+
+def _filters(catalog: Catalog, tags: list[str]) -> list[Filter]:
+    made = [
+        Filter(
+            kind,
+            KIND_NOUN[kind],
+            [
+                Choice(key, term_label(catalog, kind, key))
+                for key in terms(catalog, kind)
+                if key in catalog.by[kind]
+            ],
+        )
+        for kind in urls.KINDS
     ]
-    row = "\n".join(f'<td data-value="{esc(value)}">{html}</td>' for value, html in cells)
-    attributes = " ".join(f'{name}="{esc(value)}"' for name, value in attrs.items())
-    return f"<tr {attributes}>{row}</tr>"
+    used = {item.postmortem.status for item in catalog.items}
+    made.insert(1, Filter("status", "status", [Choice(s, s) for s in STATUSES if s in used]))
+    made.append(Filter(TAG, "tag", [Choice(tag, tag) for tag in tags]))
+    return made
 
 
-BROWSE_COLUMNS = [
-    ("Id", "text"),
-    ("Started", "text"),
-    ("Title", "text"),
-    ("Severity", "number"),
-    ("Services", "text"),
-    ("Time to resolve", "number"),
-    ("Open items", "number"),
-    ("Overdue items", "number"),
-]
-
-
-def browse(catalog: Catalog) -> Page:
+def browse(catalog: Catalog, tags: dict[str, list[Published]] | None = None) -> Page:
     here = urls.BROWSE
     page = Page(src_uri=here, title="All postmortems", search=False, in_nav=True, hide=["toc"])
-    count = len(catalog.items)
-    controls = (
-        '<form class="pm-filters" role="search" data-pm-browse="pm-browse" '
-        ">"
-        + "".join(_filter(catalog, kind) for kind in urls.KINDS)
-        + '<label class="pm-filter pm-filter--text">Search <input type="search" '
-        'data-filter="text" placeholder="id, title, summary, service…" '
-        'aria-label="Filter by text"></label>'
-        f'<output class="pm-count" aria-live="polite">{count} of {count} postmortems</output>'
-        "</form>"
-    )
-    head = "".join(
-        f'<th scope="col" aria-sort="none"><button type="button" class="pm-sort" '
-        f'data-column="{index}" data-type="{kind}">{esc(name)}</button></th>'
-        for index, (name, kind) in enumerate(BROWSE_COLUMNS)
-    )
-    rows = "\n".join(_row(catalog, here, item) for item in catalog.items)
-    html = (
-        '<h1 id="all-postmortems">All postmortems</h1>\n'
-        f'<p class="pm-muted">Every published postmortem, newest first. Sort by any column; '
-        f"filter by severity, service, team, factor or text. Overdue counts are as of "
-        f"{day(catalog.as_of)}.</p>\n{controls}\n"
-        '<div class="pm-table-wrap"><table id="pm-browse" class="pm-table pm-browse">'
-        f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody></table></div>\n"
-        '<p class="pm-empty" data-pm-none hidden>No postmortem matches these filters.</p>'
+    tagged = by_tag(catalog) if tags is None else tags
+    statuses = {status: 0 for status in STATUSES}
+    for item in catalog.items:
+        if item.postmortem.status:
+            statuses[item.postmortem.status] += 1
+    html = templates.render(
+        catalog.templates,
+        "listings/browse.html",
+        catalog=catalog,
+        here=here,
+        title=page.title,
+        rows=[_row(catalog, item) for item in catalog.items],
+        filters=_filters(catalog, list(tagged)),
+        statuses={status: n for status, n in statuses.items() if n},
     )
     page.markdown = page.slot("browse", html)
     return page
 
 
-def _description(catalog: Catalog, kind: str, key: str) -> str:
-    taxonomy = catalog.taxonomy
-    if kind == "severity" and key in taxonomy.severities:
-        level = taxonomy.severities[key]
-        sla = (
-            f" Action items are due within {level.action_item_sla_days} days."
-            if level.action_item_sla_days
-            else ""
-        )
-        return f"<p>{esc(level.description)}{esc(sla)}</p>"
-    if kind == "factors":
-        factor = (taxonomy.contributing_factors or {}).get(key)
-        if factor is None:
-            return "<p>This factor is not described in the taxonomy.</p>"
-        aliases = (
-            f'<p class="pm-muted">Also written as: {esc(", ".join(factor.aliases))}.</p>'
-            if factor.aliases
-            else ""
-        )
-        return f"<p>{esc(factor.description)}</p>{aliases}"
-    return ""
+@dataclass(frozen=True)
+class IndexRow:
+    """One row of an index page: a term or tag, its page and its counts."""
+
+    key: str
+    label: str
+    href: str
+    items: list[Published]
+    overdue: int
 
 
-def term_page(catalog: Catalog, kind: str, key: str) -> Page:
-    here = urls.term(kind, key)
-    label = term_label(catalog, kind, key)
-    noun = KIND_NOUN[kind]
-    title = f"{noun.capitalize()}: {label}"
-    page = Page(src_uri=here, title=title)
-    items = catalog.by[kind].get(key, [])
-    open_items = sum(item.open_items for item in items)
-    overdue = sum(len(item.overdue) for item in items)
-    back = link(catalog.links.rel(here, urls.term_index(kind)), f"All {KIND_LABELS[kind].lower()}")
-    html = (
-        f'<h1 id="term-title">{esc(title)}</h1>\n'
-        + _description(catalog, kind, key)
-        + f'<p class="pm-muted">{len(items)} postmortem{"s" * (len(items) != 1)}, '
-        f"{open_items} open action items, {overdue} overdue as of {day(catalog.as_of)}. "
-        f"{back}.</p>\n" + summary_list(catalog, here, items[:LIST_LIMIT])
+def _entries(
+    catalog: Catalog, here: str, keys: list[str], found: dict[str, list[Published]], kind: str
+) -> list[IndexRow]:
+    """Rows by count first (most first), then by label: the order the page opens in."""
+    rows = []
+    for key in keys:
+        items = found.get(key, [])
+        label = key if kind == TAG else term_label(catalog, kind, key)
+        target = urls.tag(key) if kind == TAG else urls.term(kind, key)
+        overdue = sum(len(i.overdue) for i in items)
+        rows.append(IndexRow(key, label, catalog.links.rel(here, target), items, overdue))
+    rows.sort(key=lambda e: (-len(e.items), e.label.casefold(), e.key))
+    return rows
+
+
+def _index(catalog: Catalog, here: str, kind: str, title: str, rows: list[IndexRow]) -> Page:
+    page = Page(src_uri=here, title=title, in_nav=True)
+    html = templates.render(
+        catalog.templates,
+        "listings/index.html",
+        catalog=catalog,
+        here=here,
+        kind=kind,
+        title=title,
+        noun=KIND_NOUN.get(kind, "tag"),
+        rows=rows,
     )
-    if len(items) > LIST_LIMIT:
-        table_href = urls.with_query(catalog.links.rel(here, urls.BROWSE), {kind: key})
-        html += (
-            f'\n<p class="pm-muted">The latest {LIST_LIMIT} of {len(items):,}; '
-            f"{link(table_href, 'the table of all postmortems')} shows every one.</p>"
-        )
-    page.markdown = page.slot("term", html)
+    page.markdown = page.slot("index", html)
     return page
 
 
 def term_index(catalog: Catalog, kind: str) -> Page:
     here = urls.term_index(kind)
-    title = KIND_LABELS[kind]
-    page = Page(src_uri=here, title=title, in_nav=True)
-    rows = []
-    for key in terms(catalog, kind):
-        items = catalog.by[kind].get(key, [])
-        latest = items[0] if items else None
-        rows.append(
-            [
-                link(catalog.links.rel(here, urls.term(kind, key)), term_label(catalog, kind, key)),
-                str(len(items)),
-                str(sum(len(i.overdue) for i in items)),
-                link(catalog.links.rel(here, latest.src_uri), latest.title) if latest else "\u2013",
-            ]
-        )
-    html = f'<h1 id="term-index">{esc(title)}</h1>\n' + table(
-        [esc(KIND_NOUN[kind].capitalize()), "Postmortems", "Overdue items", "Latest"],
-        rows,
-        "pm-terms",
+    rows = _entries(catalog, here, terms(catalog, kind), catalog.by[kind], kind)
+    return _index(catalog, here, kind, KIND_LABELS[kind], rows)
+
+
+def tag_index(catalog: Catalog, tags: dict[str, list[Published]] | None = None) -> Page:
+    tagged = by_tag(catalog) if tags is None else tags
+    rows = _entries(catalog, urls.TAGS, list(tagged), tagged, TAG)
+    return _index(catalog, urls.TAGS, TAG, "Tags", rows)
+
+
+def _listing(
+    catalog: Catalog,
+    here: str,
+    *,
+    title: str,
+    items: list[Published],
+    back: tuple[str, str],
+    query: tuple[str, str],
+    kind: str,
+    key: str,
+) -> Page:
+    page = Page(src_uri=here, title=title)
+    html = templates.render(
+        catalog.templates,
+        "listings/term.html",
+        catalog=catalog,
+        here=here,
+        kind=kind,
+        key=key,
+        title=title,
+        items=items[:LIST_LIMIT],
+        count=len(items),
+        open_items=sum(item.open_items for item in items),
+        overdue=sum(len(item.overdue) for item in items),
+        back_href=catalog.links.rel(here, back[0]),
+        back_label=back[1],
+        browse_href=urls.with_query(catalog.links.rel(here, urls.BROWSE), dict([query])),
+        limit=LIST_LIMIT,
     )
-    page.markdown = page.slot("index", html)
+    page.markdown = page.slot("term", html)
     return page
+
+
+def term_page(catalog: Catalog, kind: str, key: str) -> Page:
+    title = f"{KIND_NOUN[kind].capitalize()}: {term_label(catalog, kind, key)}"
+    items = catalog.by[kind].get(key, [])
+    page = _listing(
+        catalog,
+        urls.term(kind, key),
+        title=title,
+        items=items,
+        back=(urls.term_index(kind), f"All {KIND_LABELS[kind].lower()}"),
+        query=(kind, key),
+        kind=kind,
+        key=key,
+    )
+    # The open and overdue items themselves, each with owner and postmortem (site.owners).
+    from mkdocs_postmortems.site import owners  # owners -> calendars -> feeds -> listings
+
+    page.markdown += page.slot("open-work", owners.open_work(catalog, page.src_uri, items))
+    return page
+
+
+def tag_page(catalog: Catalog, tag: str, items: list[Published]) -> Page:
+    return _listing(
+        catalog,
+        urls.tag(tag),
+        title=f"Tag: {tag}",
+        items=items,
+        back=(urls.TAGS, "All tags"),
+        query=(TAG, tag),
+        kind=TAG,
+        key=tag,
+    )
+
+
+def tag_pages(catalog: Catalog) -> list[Page]:
+    """The tag index (`/tags/`), then one page per tag used (`/tags/<tag>/`)."""
+    tagged = by_tag(catalog)
+    return [tag_index(catalog, tagged)] + [
+        tag_page(catalog, tag, items) for tag, items in tagged.items()
+    ]
