@@ -68,6 +68,8 @@ class Display:
         self.own: dict[str, list[Diagnostic]] = {}
         """The problems of each page's own file, by the page's src_uri."""
         self.errors: File | None = None
+        self.templates: tuple[str, ...] = ()
+        """The site's template folders (`Catalog.templates`): the pages' overrides."""
         relax_strict()
         logging.getLogger("mkdocs").addHandler(self.warnings)
 
@@ -80,10 +82,13 @@ class Display:
         self.diagnostics = sorted(diagnostics)
         grouped = problems.by_file(self.diagnostics)
         self.own = {published[path]: found for path, found in grouped.items() if path in published}
-        made = [problems.errors_page(self.diagnostics)]
+        made = [problems.errors_page(self.diagnostics, self.templates)]
         # An unpublished file's page lists its problems itself: its banner need not.
         made.extend(
-            page for _, page in problems.unpublished_pages(grouped, set(published), set(taken))
+            page
+            for _, page in problems.unpublished_pages(
+                grouped, set(published), set(taken), self.templates
+            )
         )
         return made
 
@@ -94,7 +99,9 @@ class Display:
             return ""
         href = self.errors.url_relative_to(page.file)
         own = self.own.get(src_uri, [])
-        return problems.banner(self.diagnostics, href, own, full=page.is_homepage)
+        return problems.banner(
+            self.diagnostics, href, own, full=page.is_homepage, overrides=self.templates
+        )
 
     def finish(self) -> None:
         """The build is done: its other warnings go on the errors page."""
@@ -105,7 +112,9 @@ class Display:
         others = [m for m in self.warnings.messages if m.removeprefix(f"{PLUGIN}: ") not in shown]
         with open(self.errors.abs_dest_path, encoding="utf-8") as written:
             content = written.read()
-        content = content.replace(problems.OTHERS_MARKER, problems.other_warnings(others), 1)
+        content = content.replace(
+            problems.OTHERS_MARKER, problems.other_warnings(others, self.templates), 1
+        )
         utils.write_file(content.encode("utf-8"), self.errors.abs_dest_path)
 
     def stop(self) -> None:

@@ -1,27 +1,20 @@
 """The analytics pages: headline figures, severity trends, durations as distributions,
-contributing factors and action items. Figures come from `analytics`, as the CLI's do."""
+contributing factors and action items. Figures come from `analytics`, as the CLI's do; the
+pages' HTML comes from the templates `analytics/*.html` (`site.templates`), which a site may
+override."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from mkdocs_postmortems.site import charts, colours
-from mkdocs_postmortems.core import metrics
 from mkdocs_postmortems.analytics import actions, burndown, factors, stats
 from mkdocs_postmortems.analytics.summary import SMALL_N, distribution
-from mkdocs_postmortems.site import urls
-from mkdocs_postmortems.site.common import Page, day, severity_badge, term_label
+from mkdocs_postmortems.core import metrics
+from mkdocs_postmortems.site import charts, colours, templates, urls
+from mkdocs_postmortems.site.common import Page, term_label
 from mkdocs_postmortems.site.context import Context, quarter_span, window
-from mkdocs_postmortems.site.figures import (
-    DISTRIBUTION_HEAD,
-    LIST_LIMIT,
-    days_text,
-    distribution_cells,
-    figure,
-    minutes_cell,
-    severity_colour,
-)
-from mkdocs_postmortems.site.html import esc, link, table
+from mkdocs_postmortems.site.figures import LIST_LIMIT, chart, days_text, severity_colour
 
 FACTOR_BARS = 20
 SPREAD_ROWS = 15
@@ -33,31 +26,14 @@ TITLES = {
     "factors": "Contributing factors",
     "action-items": "Action items",
 }
-WHY_MEDIANS = (
-    '<div class="admonition note"><p class="admonition-title">Why medians</p>'
-    "<p>Incident durations are heavily skewed: most incidents are short and a few last "
-    "days, and one long incident can double a mean on its own. The median (half the "
-    "incidents took longer) and the p90 (one in ten took longer) describe what a typical "
-    "and a bad incident look like; the mean is shown only beside them. Every figure gives "
-    f"its n, the number of postmortems that record both times. Below n = {SMALL_N} a "
-    "figure is marked <em>too few to conclude</em>: a single incident moves it.</p></div>"
-)
 
 
-DEFINITIONS = (
-    '<h2 id="definitions">How the figures are computed</h2>\n<ul>'
-    "<li><strong>Time to detect, mitigate, resolve</strong>: minutes from "
-    "<code>started_at</code> to <code>detected_at</code>, <code>mitigated_at</code> and "
-    "<code>resolved_at</code>; n counts the postmortems that record both.</li>"
-    "<li><strong>Quarter</strong>: that of <code>started_at</code> in UTC.</li>"
-    "<li><strong>Median, p90</strong>: linear-interpolated percentiles; the mean only "
-    "beside the median.</li>"
-    "<li><strong>Overdue</strong>: open or in progress, and due before the as-of day (due "
-    "on the day is not overdue; done and won't do never are).</li>"
-    "<li><strong>Recurring factor</strong>: named by two or more postmortems.</li>"
-    "<li><strong>Completion</strong>: done items out of all items not marked won't do.</li>"
-    "<li><strong>Drafts</strong> are left out of every figure.</li></ul>"
-)
+def _render(ctx: Context, here: str, name: str, **values: Any) -> str:
+    """Template `analytics/<name>.html` for page `here`."""
+    catalog = ctx.catalog
+    return templates.render(
+        catalog.templates, f"analytics/{name}.html", catalog=catalog, here=here, **values
+    )
 
 
 def _percent(value: float | None) -> str:
@@ -69,10 +45,6 @@ def _levels(ctx: Context) -> list[str]:
     return [level for level in ctx.catalog.taxonomy.severities if level in used] + sorted(
         used - set(ctx.catalog.taxonomy.severities)
     )
-
-
-def _subpage(ctx: Context, here: str, name: str) -> str:
-    return link(ctx.rel(here, urls.ANALYTICS_PAGES[name]), TITLES[name])
 
 
 def index(ctx: Context) -> Page:
@@ -102,33 +74,8 @@ def index(ctx: Context) -> Page:
             f"of action items done (n = {items['total'] - items['wont_do']}, won't do left out)",
         ),
     ]
-    figures_html = "".join(
-        f'<div class="pm-figure"><span class="pm-figure__value">{esc(value)}</span>'
-        f'<span class="pm-figure__label">{esc(label)}</span></div>'
-        for value, label in tiles
-    )
-    ways = [
-        _subpage(ctx, here, "severity") + ": postmortems per quarter by severity.",
-        _subpage(ctx, here, "durations")
-        + ": distributions per quarter and per severity, with medians, p90 and n.",
-        _subpage(ctx, here, "factors")
-        + ": how often each factor is named, which recur, when, and which occur together.",
-        _subpage(ctx, here, "action-items")
-        + ": overdue items, owners and teams, completion, age and the severity SLAs.",
-        link(ctx.rel(here, urls.REPORTS), "Quarterly trend reports")
-        + ": each quarter against the one before, ready to print.",
-        link(ctx.rel(here, stats.JSON_PATH), "stats.json")
-        + ": every figure as JSON, the same as <code>postmortems stats --json</code>.",
-    ]
-    html = (
-        '<h1 id="analytics">Analytics</h1>\n'
-        f'<p class="pm-muted">Over {f["count"]} published postmortems; drafts are left out. '
-        f"Overdue is judged as of {day(ctx.catalog.as_of)}.</p>\n"
-        f'<div class="pm-figures">{figures_html}</div>\n'
-        '<h2 id="ways-in">Ways in</h2>\n<ul class="pm-ways">'
-        + "".join(f"<li>{w}</li>" for w in ways)
-        + "</ul>\n"
-        + DEFINITIONS
+    html = _render(
+        ctx, here, "index", figures=f, tiles=tiles, titles=TITLES, stats_json=stats.JSON_PATH
     )
     page.markdown = page.slot("analytics", html)
     return page
@@ -144,17 +91,16 @@ def severity(ctx: Context) -> Page:
         level: [quarters.get(q, {}).get("by_severity", {}).get(level, 0) for q in shown]
         for level in levels
     }
-    rows = []
-    for i, quarter in enumerate(shown):
-        total = quarters.get(quarter, {}).get("count", 0)
-        label = _marked(ctx, quarter)
-        report = link(ctx.rel(here, urls.report(quarter)), label) if quarter in quarters else label
-        rows.append([report, *(str(counts[level][i]) for level in levels), str(total)])
-    numbers = table(
-        ["Quarter", *(severity_badge(ctx.catalog, level) for level in levels), "Total"],
-        rows,
-        "pm-numbers",
-    )
+    rows = [
+        {
+            "key": quarter,
+            "label": _marked(ctx, quarter),
+            "linked": quarter in quarters,
+            "counts": [counts[level][i] for level in levels],
+            "total": quarters.get(quarter, {}).get("count", 0),
+        }
+        for i, quarter in enumerate(shown)
+    ]
     running = _running(ctx) if _running(ctx) in shown else ""
     earlier = len([q for q in quarters if shown and q < shown[0]])
     note = (
@@ -163,7 +109,7 @@ def severity(ctx: Context) -> Page:
         if earlier
         else ""
     )
-    chart = figure(
+    made = chart(
         ctx.catalog,
         ctx.files,
         here,
@@ -189,26 +135,25 @@ def severity(ctx: Context) -> Page:
         "stacked by severity, empty quarters included."
         + (f" {running} is still running, so partial: its bar is hatched." if running else "")
         + note,
-        numbers=numbers,
     )
-    totals = table(
-        ["Severity", "Postmortems", "Action item SLA"],
-        [
-            [
-                link(
-                    ctx.rel(here, urls.term("severity", level)),
-                    term_label(ctx.catalog, "severity", level),
-                ),
-                str(ctx.figures["by_severity"].get(level, 0)),
-                _sla(ctx, level),
-            ]
-            for level in ctx.catalog.taxonomy.severities
-        ],
-    )
-    html = (
-        f'<h1 id="severity-trends">{esc(TITLES["severity"])}</h1>\n'
-        f'<p class="pm-muted">{ctx.figures["count"]} published postmortems; drafts left '
-        "out.</p>\n" + chart + '\n<h2 id="all-time">All time</h2>\n' + totals
+    totals = [
+        {
+            "level": level,
+            "count": ctx.figures["by_severity"].get(level, 0),
+            "sla": _sla(ctx, level),
+        }
+        for level in ctx.catalog.taxonomy.severities
+    ]
+    html = _render(
+        ctx,
+        here,
+        "severity",
+        title=TITLES["severity"],
+        count=ctx.figures["count"],
+        chart=made,
+        levels=levels,
+        quarters=rows,
+        totals=totals,
     )
     page.markdown = page.slot("severity", html)
     return page
@@ -226,83 +171,80 @@ def durations(ctx: Context) -> Page:
     incidents = ctx.frames.incidents
     dated = list(ctx.figures["quarters"])[-DURATION_QUARTERS:]
     levels = _levels(ctx)
-    parts = [
-        f'<h1 id="durations">{esc(TITLES["durations"])}</h1>\n',
-        '<p class="pm-muted">Minutes from <code>started_at</code> to <code>detected_at</code>, '
-        "<code>mitigated_at</code> and <code>resolved_at</code>. Charts use a logarithmic "
-        "scale: each box spans the middle half of the incidents, its line is the median, "
-        f"and every dot is one postmortem; past {charts.MAX_POINTS} postmortems in a row, "
-        f"the dots are {charts.MAX_POINTS} evenly spaced quantiles of them, which keep the "
-        "shape.</p>\n",
-        WHY_MEDIANS,
-    ]
+    sections = []
     for name, label in metrics.DURATION_LABELS.items():
         slug = name.replace("_", "-")
-        overall = ctx.figures[stats.duration_key(name)]
-        parts.append(
-            f'\n<h2 id="{slug}">{esc(label)}</h2>\n<p>Median {minutes_cell(overall["median"])}, '
-            f"p90 {minutes_cell(overall['p90'])}, n = {overall['n']} "
-            f"(mean {minutes_cell(overall['mean'])}).</p>\n"
-        )
         by_quarter = [
             (q, [float(v) for v in incidents[incidents["quarter"] == q][name].dropna()])
             for q in dated
         ]
-        rows = [
-            [
-                link(ctx.rel(here, urls.report(q)), _marked(ctx, q)),
-                *distribution_cells(ctx.figures["quarters"][q][stats.duration_key(name)]),
-            ]
-            for q, _ in by_quarter
-        ]
-        parts.append(
-            figure(
-                ctx.catalog,
-                ctx.files,
-                here,
-                f"analytics/{slug}-by-quarter.svg",
-                charts.distributions(
-                    [(_marked(ctx, q), values, colours.DATA) for q, values in by_quarter],
-                    xlabel=f"{label} (log scale)",
-                ),
-                alt=f"Box and strip plot of {label.lower()} per quarter for the last "
-                f"{len(dated)} quarters with postmortems; the table beside it gives n, "
-                "median, p90 and mean for each.",
-                caption=f"{label} per quarter (latest {len(dated)} with postmortems, oldest "
-                "first; a running quarter is marked partial).",
-                numbers=table(["Quarter", *DISTRIBUTION_HEAD], rows, "pm-numbers"),
-            )
+        per_quarter = chart(
+            ctx.catalog,
+            ctx.files,
+            here,
+            f"analytics/{slug}-by-quarter.svg",
+            charts.distributions(
+                [(_marked(ctx, q), values, colours.DATA) for q, values in by_quarter],
+                xlabel=f"{label} (log scale)",
+            ),
+            alt=f"Box and strip plot of {label.lower()} per quarter for the last "
+            f"{len(dated)} quarters with postmortems; the table beside it gives n, "
+            "median, p90 and mean for each.",
+            caption=f"{label} per quarter (latest {len(dated)} with postmortems, oldest "
+            "first; a running quarter is marked partial).",
         )
         minutes = {level: incidents[incidents["severity"] == level][name] for level in levels}
         by_level = [(level, [float(v) for v in minutes[level].dropna()]) for level in levels]
-        rows = [
-            [severity_badge(ctx.catalog, level), *distribution_cells(distribution(minutes[level]))]
-            for level in levels
-        ]
-        parts.append(
-            figure(
-                ctx.catalog,
-                ctx.files,
-                here,
-                f"analytics/{slug}-by-severity.svg",
-                charts.distributions(
-                    [
-                        (
-                            term_label(ctx.catalog, "severity", level),
-                            values,
-                            severity_colour(ctx.catalog, level),
-                        )
-                        for level, values in by_level
-                    ],
-                    xlabel=f"{label} (log scale)",
-                ),
-                alt=f"Box and strip plot of {label.lower()} for each severity, one colour per "
-                "severity; the table beside it gives n, median, p90 and mean for each.",
-                caption=f"{label} by severity, all quarters.",
-                numbers=table(["Severity", *DISTRIBUTION_HEAD], rows, "pm-numbers"),
-            )
+        per_severity = chart(
+            ctx.catalog,
+            ctx.files,
+            here,
+            f"analytics/{slug}-by-severity.svg",
+            charts.distributions(
+                [
+                    (
+                        term_label(ctx.catalog, "severity", level),
+                        values,
+                        severity_colour(ctx.catalog, level),
+                    )
+                    for level, values in by_level
+                ],
+                xlabel=f"{label} (log scale)",
+            ),
+            alt=f"Box and strip plot of {label.lower()} for each severity, one colour per "
+            "severity; the table beside it gives n, median, p90 and mean for each.",
+            caption=f"{label} by severity, all quarters.",
         )
-    page.markdown = page.slot("durations", "".join(parts))
+        sections.append(
+            {
+                "slug": slug,
+                "label": label,
+                "overall": ctx.figures[stats.duration_key(name)],
+                "by_quarter": per_quarter,
+                "quarters": [
+                    {
+                        "key": q,
+                        "label": _marked(ctx, q),
+                        "d": ctx.figures["quarters"][q][stats.duration_key(name)],
+                    }
+                    for q in dated
+                ],
+                "by_severity": per_severity,
+                "severities": [
+                    {"level": level, "d": distribution(minutes[level])} for level in levels
+                ],
+            }
+        )
+    html = _render(
+        ctx,
+        here,
+        "durations",
+        title=TITLES["durations"],
+        max_points=charts.MAX_POINTS,
+        small_n=SMALL_N,
+        sections=sections,
+    )
+    page.markdown = page.slot("durations", html)
     return page
 
 
@@ -312,10 +254,6 @@ def factor_page(ctx: Context) -> Page:
     catalog = ctx.catalog
     named = ctx.figures["contributing_factors"]
     spread = factors.spread(ctx.frames)
-
-    def factor_link(key: str) -> str:
-        return link(ctx.rel(here, urls.term("factors", key)), term_label(catalog, "factors", key))
-
     rows = []
     for f in named:
         seen = (
@@ -324,17 +262,17 @@ def factor_page(ctx: Context) -> Page:
             else []
         )
         rows.append(
-            [
-                factor_link(f["key"]),
-                str(f["count"]),
-                "recurring" if f["recurring"] else "once",
-                esc(seen[0]) if seen else "\u2013",
-                esc(seen[-1]) if seen else "\u2013",
-                str(len(seen)),
-            ]
+            {
+                "key": f["key"],
+                "count": f["count"],
+                "recurring": f["recurring"],
+                "first": seen[0] if seen else None,
+                "last": seen[-1] if seen else None,
+                "quarters": len(seen),
+            }
         )
     top = named[:FACTOR_BARS]
-    frequency = figure(
+    frequency = chart(
         catalog,
         ctx.files,
         here,
@@ -349,18 +287,13 @@ def factor_page(ctx: Context) -> Page:
         "violet, factors named once in grey. The table beside it lists every factor.",
         caption="How many postmortems name each factor (most named first). A factor recurs "
         "when two or more postmortems name it.",
-        numbers=table(
-            ["Factor", "Postmortems", "Recurs", "First seen", "Last seen", "Quarters"],
-            rows,
-            "pm-numbers",
-        ),
     )
     quarters = [q for q in window(list(ctx.figures["quarters"])) if q in spread.columns][
         -SPREAD_QUARTERS:
     ]
     keys = [str(k) for k in spread.index[:SPREAD_ROWS]]
     grid = spread.loc[keys, quarters].astype(int).values.tolist() if quarters else []
-    spread_html = figure(
+    spread_chart = chart(
         catalog,
         ctx.files,
         here,
@@ -375,103 +308,49 @@ def factor_page(ctx: Context) -> Page:
         "quarters with postmortems; darker cells mean more postmortems. The table beside it "
         "gives every count.",
         caption="Spread over quarters: postmortems naming each factor per quarter.",
-        numbers=table(
-            ["Factor", *(esc(_marked(ctx, q)) for q in quarters)],
-            [
-                [factor_link(k), *(str(n) if n else "" for n in row)]
-                for k, row in zip(keys, grid, strict=True)
-            ],
-            "pm-numbers pm-grid",
-        ),
     )
     pairs, total_pairs = factors.pairs(ctx.frames)
-    pairs_html = (
-        table(
-            ["Factor", "Named with", "Postmortems naming both"],
-            [[factor_link(a), factor_link(b), str(n)] for a, b, n in pairs],
-        )
-        + (
-            f'<p class="pm-muted">The {len(pairs)} most frequent of {total_pairs} pairs.</p>'
-            if total_pairs > len(pairs)
-            else ""
-        )
-        if pairs
-        else '<p class="pm-empty">No postmortem names two factors.</p>'
-    )
-    unused = factors.never_named(ctx.frames)
-    unused_html = (
-        "<p>Factors of the taxonomy no published postmortem names: "
-        + ", ".join(factor_link(k) for k in unused)
-        + ".</p>"
-        if unused
-        else ""
-    )
-    html = (
-        f'<h1 id="factors">{esc(TITLES["factors"])}</h1>\n'
-        f'<p class="pm-muted">Over {ctx.figures["count"]} published postmortems. Each factor '
-        "counts once per postmortem.</p>\n"
-        + frequency
-        + '\n<h2 id="spread">Spread over quarters</h2>\n'
-        + spread_html
-        + '\n<h2 id="together">Factors that occur together</h2>\n'
-        + pairs_html
-        + unused_html
+    html = _render(
+        ctx,
+        here,
+        "factors",
+        title=TITLES["factors"],
+        count=ctx.figures["count"],
+        frequency=frequency,
+        factors=rows,
+        spread=spread_chart,
+        spread_quarters=[_marked(ctx, q) for q in quarters],
+        spread_rows=[{"key": k, "counts": row} for k, row in zip(keys, grid, strict=True)],
+        pairs=pairs,
+        total_pairs=total_pairs,
+        unused=factors.never_named(ctx.frames),
     )
     page.markdown = page.slot("factors", html)
     return page
 
 
-def _more(total: int, noun: str, data_href: str) -> str:
-    if total <= LIST_LIMIT:
-        return ""
-    return (
-        f'<p class="pm-muted">The {LIST_LIMIT} most overdue of {total:,} {noun}; all of them '
-        f"are in {link(data_href, 'stats.json')} (<code>overdue_action_items</code>).</p>"
-    )
-
-
-def _late_publications(ctx: Context, here: str) -> str:
+def _late_publications(ctx: Context) -> dict[str, Any] | None:
     """The postmortems past their severity's publish deadline (`deadlines`), drafts too:
-    linked only when this build publishes them. Nothing when no severity sets one."""
+    linked only when this build publishes them. None when no severity sets one."""
     catalog = ctx.catalog
     levels = catalog.taxonomy.severities.values()
     if all(level.publish_within_days is None for level in levels):
-        return ""
+        return None
     late = catalog.late
     rows = [
-        [
-            ctx.postmortem(here, p.path, p.postmortem),
-            esc(p.title),
-            severity_badge(catalog, p.severity),
-            esc(p.status),
-            day(p.resolved_at),
-            day(p.deadline),
-            f'<span class="pm-overdue">{days_text(p.days_late)}</span>',
-        ]
+        {
+            "item": ctx.by_path.get(p.path),
+            "postmortem": p.postmortem,
+            "title": p.title,
+            "severity": p.severity,
+            "status": p.status,
+            "resolved": p.resolved_at,
+            "deadline": p.deadline,
+            "days": p.days_late,
+        }
         for p in late[:LIST_LIMIT]
     ]
-    listed = (
-        table(
-            ["Postmortem", "Title", "Severity", "Status", "Resolved", "Deadline", "Late by"],
-            rows,
-            "pm-items pm-late-publications",
-        )
-        + (
-            f'<p class="pm-muted">The {LIST_LIMIT} most late of {len(late):,}; '
-            "<code>postmortems overdue</code> lists them all.</p>"
-            if len(late) > LIST_LIMIT
-            else ""
-        )
-        if rows
-        else '<p class="pm-empty">No postmortem is past its publish deadline.</p>'
-    )
-    return (
-        f'\n<h2 id="late-publications">Past the publish deadline ({len(late)})</h2>\n'
-        '<p class="pm-muted">Postmortems still in draft or in review after the days their '
-        "severity's <code>publish_within_days</code> in the taxonomy allows from "
-        f"<code>resolved_at</code> (its UTC day), as of {day(catalog.as_of)}. Drafts are "
-        "listed though their pages are not published.</p>\n" + listed
-    )
+    return {"rows": rows, "total": len(late)}
 
 
 def _quarter_of(day: dt.date) -> str:
@@ -488,7 +367,7 @@ def _marked(ctx: Context, quarter: str) -> str:
     return f"{quarter} (partial)" if quarter == _running(ctx) else quarter
 
 
-def _burn_down(ctx: Context, here: str) -> str:
+def _burn_down(ctx: Context, here: str) -> dict[str, Any]:
     """Open items at each quarter's end, oldest first, up to the running quarter (partial)."""
     shown = window(list(ctx.figures["quarters"]))
     if shown:
@@ -496,53 +375,51 @@ def _burn_down(ctx: Context, here: str) -> str:
     result = burndown.burn_down(ctx.frames, shown)
     labels = [f"{end.quarter} (partial)" if end.partial else end.quarter for end in result.ends]
     running = [end.quarter for end in result.ends if end.partial]
-    undated = result.closed_undated
-    note = (
-        f" {undated} item{'s were' if undated != 1 else ' was'} closed with no "
-        "<code>closed_on</code>: when is unknown, so "
-        f"{'they count' if undated != 1 else 'it counts'} as closed at every quarter's end, "
-        "and the earlier bars may be too low."
-        if undated
-        else ""
-    )
     partial_note = (
         f" {running[0]} is still running, so partial: its bar is hatched and counts items open on "
         f"{ctx.figures['as_of']}."
         if running
         else ""
     )
-    return (
-        '\n<h2 id="burn-down">Open items at the end of each quarter</h2>\n'
-        '<p class="pm-muted">An item is open at the end of a quarter if its postmortem is of that '
-        "quarter or an earlier one (the quarter of <code>started_at</code>, else of "
-        "<code>date</code>) and it was not closed by then: it is open or in progress today, "
-        f"or its <code>closed_on</code> is after that end.{note}</p>\n"
-        + figure(
-            ctx.catalog,
-            ctx.files,
-            here,
-            "analytics/action-item-burn-down.svg",
-            charts.stacked_bars(
-                [end.quarter for end in result.ends],
-                [("Open action items", [end.open for end in result.ends], colours.DATA)],
-                ylabel="Open action items",
-                partial=running[0] if running else "",
-            ),
-            alt="Bar chart of open action items at the end of each quarter from "
-            f"{shown[0] if shown else '-'} to {shown[-1] if shown else '-'}, oldest first"
-            + (f"; {running[0]} is partial, counted on {ctx.figures['as_of']}" if running else "")
-            + ". The table beside it gives every number.",
-            caption="Open action items at each quarter's end, oldest quarter first." + partial_note,
-            numbers=table(
-                ["Quarter", "Open at the end"],
-                [
-                    [esc(label), str(end.open)]
-                    for label, end in zip(labels, result.ends, strict=True)
-                ],
-                "pm-numbers pm-burn-down",
-            ),
-        )
+    made = chart(
+        ctx.catalog,
+        ctx.files,
+        here,
+        "analytics/action-item-burn-down.svg",
+        charts.stacked_bars(
+            [end.quarter for end in result.ends],
+            [("Open action items", [end.open for end in result.ends], colours.DATA)],
+            ylabel="Open action items",
+            partial=running[0] if running else "",
+        ),
+        alt="Bar chart of open action items at the end of each quarter from "
+        f"{shown[0] if shown else '-'} to {shown[-1] if shown else '-'}, oldest first"
+        + (f"; {running[0]} is partial, counted on {ctx.figures['as_of']}" if running else "")
+        + ". The table beside it gives every number.",
+        caption="Open action items at each quarter's end, oldest quarter first." + partial_note,
     )
+    return {
+        "chart": made,
+        "rows": [(label, end.open) for label, end in zip(labels, result.ends, strict=True)],
+        "undated": result.closed_undated,
+    }
+
+
+def _counts(ctx: Context, column: str) -> dict[str, Any]:
+    """Items, open, overdue and done per owner or team; `page` says the key has one."""
+    frame = actions.counts_by(ctx.frames, column)
+    rows = [
+        {
+            "key": str(r["key"]),
+            "page": not str(r["key"]).startswith("("),
+            "items": int(r["items"]),
+            "open": int(r["open"]),
+            "overdue": int(r["overdue"]),
+            "done": int(r["done"]),
+        }
+        for r in frame.head(LIST_LIMIT).to_dict("records")
+    ]
+    return {"rows": rows, "total": len(frame)}
 
 
 def action_page(ctx: Context) -> Page:
@@ -553,63 +430,32 @@ def action_page(ctx: Context) -> Page:
     items = ctx.figures["action_items"]
     overdue = stats.overdue_items(ctx.frames)
     overdue_rows = [
-        [
-            ctx.postmortem(here, row["path"], row["postmortem"]),
-            esc(row["title"]),
-            esc(row["owner"] or "\u2013"),
-            day(row["due"]),
-            f'<span class="pm-overdue">{days_text(int(row["days_overdue"]))}</span>',
-            esc(row["status"]),
-            severity_badge(catalog, row["severity"]),
-        ]
+        {
+            "item": ctx.by_path.get(row["path"]),
+            "postmortem": row["postmortem"],
+            "title": row["title"],
+            "owner": row["owner"],
+            "due": row["due"],
+            "days": int(row["days_overdue"]),
+            "status": row["status"],
+            "severity": row["severity"],
+        }
         for row in overdue.head(LIST_LIMIT).to_dict("records")
     ]
-    overdue_html = (
-        table(
-            ["Postmortem", "Action item", "Owner", "Due", "Overdue by", "Status", "Severity"],
-            overdue_rows,
-            "pm-items pm-overdue-items",
-        )
-        + _more(len(overdue), "overdue items", ctx.rel(here, stats.JSON_PATH))
-        if overdue_rows
-        else '<p class="pm-empty">No action item is overdue.</p>'
-    )
-
-    def counts_table(column: str, noun: str) -> str:
-        frame = actions.counts_by(ctx.frames, column)
-        rows = [
-            [
-                link(ctx.rel(here, urls.term("teams", str(r["key"]))), str(r["key"]))
-                if column == "teams" and not str(r["key"]).startswith("(")
-                else esc(r["key"]),
-                str(int(r["items"])),
-                str(int(r["open"])),
-                str(int(r["overdue"])),
-                str(int(r["done"])),
-            ]
-            for r in frame.head(LIST_LIMIT).to_dict("records")
-        ]
-        more = (
-            f'<p class="pm-muted">The first {LIST_LIMIT} of {len(frame)} {noun}s.</p>'
-            if len(frame) > LIST_LIMIT
-            else ""
-        )
-        return table([noun.capitalize(), "Items", "Open", "Overdue", "Done"], rows) + more
-
     by_severity = []
     for level in _levels(ctx):
         rows = ctx.frames.items[ctx.frames.items["severity"] == level]
         by_severity.append(
-            [
-                severity_badge(catalog, level),
-                str(len(rows)),
-                str(int((rows["status"] == "done").sum())),
-                str(int((rows["status"] == "wont-do").sum())),
-                _percent(stats.completion_rate(rows)),
-            ]
+            {
+                "level": level,
+                "items": len(rows),
+                "done": int((rows["status"] == "done").sum()),
+                "wont_do": int((rows["status"] == "wont-do").sum()),
+                "completion": _percent(stats.completion_rate(rows)),
+            }
         )
     ages = actions.ages(ctx.frames)
-    age_html = figure(
+    age = chart(
         catalog,
         ctx.files,
         here,
@@ -623,75 +469,44 @@ def action_page(ctx: Context) -> Page:
         alt="Bar chart of open and in-progress action items by days since their postmortem "
         "was written; the table beside it gives the counts and how many are overdue.",
         caption=f"Age of open work: days from the postmortem's date to {ctx.figures['as_of']}.",
-        numbers=table(
-            ["Age", "Open items", "Overdue"],
-            [[esc(label), str(total), str(late)] for label, total, late in ages],
-            "pm-numbers",
-        ),
     )
     late = actions.past_sla(ctx.frames)
     sla_rows = [
-        [
-            ctx.postmortem(here, p.path, p.postmortem),
-            esc(p.title),
-            severity_badge(catalog, p.severity),
-            days_text(p.sla_days),
-            day(p.due),
-            days_text(p.days_beyond) if p.days_beyond is not None else "no due date",
-            esc(p.status),
-            esc(p.priority),
-        ]
+        {
+            "item": ctx.by_path.get(p.path),
+            "postmortem": p.postmortem,
+            "title": p.title,
+            "severity": p.severity,
+            "sla": p.sla_days,
+            "due": p.due,
+            "beyond": p.days_beyond,
+            "status": p.status,
+            "priority": p.priority,
+        }
         for p in late[:LIST_LIMIT]
     ]
-    sla_html = (
-        table(
-            [
-                "Postmortem",
-                "Action item",
-                "Severity",
-                "SLA",
-                "Due",
-                "Past the SLA by",
-                "Status",
-                "Priority",
-            ],
-            sla_rows,
-            "pm-items",
-        )
-        + (
-            f'<p class="pm-muted">The first {LIST_LIMIT} of {len(late)}, furthest past first; '
-            f"{link(ctx.rel(here, 'data/postmortems.json'), 'the data export')} has every item.</p>"
-            if len(late) > LIST_LIMIT
-            else ""
-        )
-        if late
-        else '<p class="pm-empty">Every action item is due within its severity\'s SLA.</p>'
-    )
-    doable = items["total"] - items["wont_do"]
-    html = (
-        f'<h1 id="action-items">{esc(TITLES["action-items"])}</h1>\n'
-        f"<p>{items['total']} action items: {items['done']} done, {items['in_progress']} in "
-        f"progress, {items['open']} open, {items['wont_do']} won't do. Completion: "
-        f"<strong>{_percent(items['completion_rate'])}</strong> (done of the {doable} not "
-        f"marked won't do). <strong>{items['overdue']}</strong> overdue as of "
-        f"{day(catalog.as_of)}: open or in progress, due before that day.</p>\n"
-        f'<h2 id="overdue">Overdue ({len(overdue_rows)})</h2>\n'
-        + overdue_html
-        + _late_publications(ctx, here)
-        + '\n<h2 id="by-owner">By owner</h2>\n'
-        + counts_table("owner", "owner")
-        + '\n<h2 id="by-team">By team</h2>\n<p class="pm-muted">An item counts for every team '
-        "of its postmortem.</p>\n"
-        + counts_table("teams", "team")
-        + '\n<h2 id="completion">Completion by severity</h2>\n'
-        + table(["Severity", "Items", "Done", "Won't do", "Completion"], by_severity)
-        + '\n<h2 id="age">Age of open items</h2>\n'
-        + age_html
-        + _burn_down(ctx, here)
-        + '\n<h2 id="sla">Due later than the severity allows</h2>\n<p class="pm-muted">Items '
-        "whose due date is later than the start of their incident (UTC day) plus their "
-        "severity's <code>action_item_sla_days</code> in the taxonomy, or that have no due "
-        "date; won't-do items are left out.</p>\n" + sla_html
+    html = _render(
+        ctx,
+        here,
+        "action-items",
+        title=TITLES["action-items"],
+        items=items,
+        completion=_percent(items["completion_rate"]),
+        doable=items["total"] - items["wont_do"],
+        limit=LIST_LIMIT,
+        stats_json=stats.JSON_PATH,
+        data_json="data/postmortems.json",
+        overdue=overdue_rows,
+        overdue_total=len(overdue),
+        late=_late_publications(ctx),
+        owners=_counts(ctx, "owner"),
+        teams=_counts(ctx, "teams"),
+        by_severity=by_severity,
+        age=age,
+        ages=ages,
+        burn_down=_burn_down(ctx, here),
+        sla=sla_rows,
+        sla_total=len(late),
     )
     page.markdown = page.slot("actions", html)
     return page

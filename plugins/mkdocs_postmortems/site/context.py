@@ -8,7 +8,6 @@ from typing import Any
 
 from mkdocs_postmortems.analytics.frames import Frames
 from mkdocs_postmortems.site.catalog import Catalog, Published
-from mkdocs_postmortems.site.html import esc, link
 
 QUARTER_WINDOW = 24
 """Quarters a per-quarter chart shows (six years): older ones are in the reports."""
@@ -22,16 +21,10 @@ class Context:
     """The stats JSON's figures, so pages and `/data/stats.json` show the same numbers."""
     files: dict[str, bytes] = field(default_factory=dict)
     by_path: dict[str, Published] = field(default_factory=dict)
+    """Each published postmortem by its source path: the pages link the rows they list."""
 
     def __post_init__(self) -> None:
         self.by_path = {item.entry.path: item for item in self.catalog.items}
-
-    def postmortem(self, here: str, path: str, text: str) -> str:
-        """A link to a postmortem's page, or its plain text when it is not published."""
-        item = self.by_path.get(path)
-        if item is None:
-            return esc(text)
-        return link(self.catalog.links.rel(here, item.src_uri), text)
 
     def rel(self, here: str, to: str) -> str:
         return self.catalog.links.rel(here, to)

@@ -1,86 +1,73 @@
 """`/subscribe/`: every feed and calendar of the site in one place, with how to subscribe.
 
 Feeds are found by the `<link rel="alternate">` of each page too; calendars have no such
-tag, and one per owner needs a list, so this page is where owners find theirs.
+tag, and one per owner needs a list, so this page is where owners find theirs. The page's
+text is Markdown (its headings make the table of contents); its tables come from the
+templates `subscribe/feeds.html` and `subscribe/calendars.html` (`site.templates`).
 """
 
 from __future__ import annotations
 
-from mkdocs_postmortems.site import urls
+from typing import Any
+
+from mkdocs_postmortems.site import templates, urls
 from mkdocs_postmortems.site.calendars import REVIEWS_CALENDAR, SITE_CALENDAR, Calendars
 from mkdocs_postmortems.site.catalog import Catalog
-from mkdocs_postmortems.site.common import KIND_LABELS, Page, term_label
+from mkdocs_postmortems.site.common import KIND_LABELS, Page
 from mkdocs_postmortems.site.feeds import Feeds
-from mkdocs_postmortems.site.html import esc, link, table
 from mkdocs_postmortems.site.listings import KIND_NOUN
 
 SUBSCRIBE = "subscribe.md"
 TITLE = "Feeds and calendars"
 
 
+def _render(catalog: Catalog, name: str, **values: Any) -> str:
+    return templates.render(
+        catalog.templates, f"subscribe/{name}.html", catalog=catalog, here=SUBSCRIBE, **values
+    )
+
+
 def _feeds(catalog: Catalog, feeds: Feeds) -> dict[str, str]:
     """The tables of feeds: the site's, then one per kind."""
-    here, rel = SUBSCRIBE, catalog.links.rel
     site, *terms = feeds.feeds
     tables = {
-        "site": table(
-            ["Feed", "Postmortems", "Address"],
-            [
-                [
-                    "All published postmortems",
-                    str(len(site.entries)),
-                    link(rel(here, site.path), "Atom feed"),
-                ]
-            ],
+        "site": _render(
+            catalog,
+            "feeds",
+            kind=None,
+            noun="Feed",
+            feeds=[{"key": None, "page": None, "count": len(site.entries), "path": site.path}],
         )
     }
     for kind in urls.KINDS:
         rows = [
-            [
-                link(rel(here, feed.alternate), term_label(catalog, kind, feed.key)),
-                str(len(feed.entries)),
-                link(rel(here, feed.path), "Atom feed"),
-            ]
+            {
+                "key": feed.key,
+                "page": feed.alternate,
+                "count": len(feed.entries),
+                "path": feed.path,
+            }
             for feed in terms
             if feed.kind == kind and feed.key is not None
         ]
-        tables[kind] = (
-            table([KIND_NOUN[kind].capitalize(), "Postmortems", "Address"], rows)
-            if rows
-            else '<p class="pm-empty">None yet.</p>'
+        tables[kind] = _render(
+            catalog, "feeds", kind=kind, noun=KIND_NOUN[kind].capitalize(), feeds=rows
         )
     return tables
 
 
 def _calendars(catalog: Catalog, calendars: Calendars) -> dict[str, str]:
-    here, rel = SUBSCRIBE, catalog.links.rel
-    site = table(
-        ["Calendar", "Events", "Address"],
-        [
-            [
-                "Action items due, every owner",
-                str(calendars.items),
-                link(rel(here, SITE_CALENDAR), "iCalendar file"),
-            ],
-            [
-                "Postmortem reviews",
-                str(calendars.reviews),
-                link(rel(here, REVIEWS_CALENDAR), "iCalendar file"),
-            ],
-        ],
-    )
-    owners = (
-        table(
-            ["Owner", "Action items due", "Address"],
-            [
-                [esc(owner), str(count), link(rel(here, path), "iCalendar file")]
-                for owner, path, count in calendars.owners
-            ],
-        )
-        if calendars.owners
-        else '<p class="pm-empty">No open action item has an owner and a due day.</p>'
-    )
-    return {"calendars": site, "owners": owners}
+    values: dict[str, Any] = {
+        "items": calendars.items,
+        "reviews": calendars.reviews,
+        "site_calendar": SITE_CALENDAR,
+        "reviews_calendar": REVIEWS_CALENDAR,
+        "owners": calendars.owners,
+    }
+    return {
+        "calendars": _render(catalog, "calendars", part="site", **values),
+        "owners": _render(catalog, "calendars", part="owners", **values),
+    }
 
 
 def page(catalog: Catalog, feeds: Feeds, calendars: Calendars) -> Page:
