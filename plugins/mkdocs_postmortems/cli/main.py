@@ -31,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="postmortems",
         description="Validate and publish a knowledge base of incident postmortems.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser(
@@ -175,7 +176,34 @@ def _parser() -> argparse.ArgumentParser:
     )
     _overdue_parser(commands)
     _report_parser(commands)
+    _init_parser(commands)
     return parser
+
+
+def _version() -> str:
+    from mkdocs_postmortems import __version__
+
+    return __version__
+
+
+def _init_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    init = commands.add_parser(
+        "init",
+        help="start a new knowledge base repository: site, taxonomy, example, workflows",
+        description="Write a new knowledge base into DIR (created if missing): mkdocs.yml "
+        "with the plugin, a commented postmortems/taxonomy.yml, an example postmortem, "
+        "docs/, the pull-request, Pages and daily-rebuild workflows, the pull-request "
+        "template, a pre-commit configuration, requirements.txt and a README. Exit 0 when "
+        "written, 2 when a file is already there (then nothing is written) or on an error.",
+    )
+    init.add_argument("dir", type=Path, metavar="DIR", help="the new repository's folder")
+    init.add_argument("--force", action="store_true", help="replace files that are already there")
+    init.add_argument(
+        "--requirement",
+        metavar="SPEC",
+        help="what requirements.txt installs (default: this version by name, or the git "
+        "commit this copy was installed from)",
+    )
 
 
 def _folder_arguments(command: argparse.ArgumentParser, judged: str) -> None:
@@ -520,6 +548,23 @@ def _report(args: argparse.Namespace) -> int:
     return EXIT_OK if corpus.ok else EXIT_INVALID
 
 
+def _init(args: argparse.Namespace) -> int:
+    from mkdocs_postmortems.cli import init
+
+    files = init.starter_files(args.requirement or init.requirement())
+    try:
+        written = init.write(args.dir, files, force=args.force)
+    except init.InitError as error:
+        sys.stderr.write("".join(f"postmortems init: {m}\n" for m in error.messages))
+        return EXIT_CRASH
+    for path in written:
+        print(path)
+    print("\nnext:")
+    for command in init.next_commands(args.dir):
+        print(f"  {command}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {
@@ -530,6 +575,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "stats": _stats,
         "overdue": _overdue,
         "report": _report,
+        "init": _init,
     }
     try:
         return handlers[args.command](args)
