@@ -119,7 +119,7 @@ def collect(catalog: Catalog) -> list[Owner]:
 
 
 GROUPS = (
-    ("overdue", "Overdue", ("overdue",), "Nothing overdue."),
+    ("overdue", "Overdue", (), "Nothing overdue."),
     ("open", "Open", (), "Nothing else open."),
     ("done", "Done", ("closed",), "Nothing done yet."),
     ("dropped", "Won't do", ("closed",), ""),
@@ -132,7 +132,7 @@ def owner_page(catalog: Catalog, owner: Owner) -> Page:
     """The owner's page: the head, then a section per group. The headings are Markdown (fixed
     words, never the owner's name) so that they are in the page's table of contents."""
     here = owner.src_uri
-    page = Page(src_uri=here, title=f"{owner.name}: action items")
+    page = Page(src_uri=here, title=f"{owner.name}: action items", hide=["toc"])
     context = {"catalog": catalog, "here": here}
     head = templates.render(
         catalog.templates,
