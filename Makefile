@@ -6,7 +6,7 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 HOST   ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint typecheck unit e2e chromium properdocs bench bench-validate clean
+.PHONY: serve build test lint typecheck unit e2e chromium properdocs zensical bench bench-validate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,7 +67,21 @@ properdocs: $(PD_VENV)/.installed
 	  then echo "properdocs: the site builds strictly under ProperDocs"; \
 	  else echo "properdocs: expected ProperDocs in the generator tag of index.html" >&2; exit 1; fi
 
-test: lint typecheck unit e2e properdocs
+# Zensical, the Material team's successor, drops plugins it does not know without a word.
+# In a venv of its own, pinned to the release these tests know (later ones also need
+# zensical-ui), it builds `postmortems generate` output, as ProperDocs and plain MkDocs do, and
+# shows on this repository's home page that the plugin did not run (tests/test_generators.py).
+ZS_VENV := .venv-zensical
+
+$(ZS_VENV)/.installed:
+	test -x $(ZS_VENV)/bin/python || $(PYTHON) -m venv $(ZS_VENV)
+	$(ZS_VENV)/bin/python -m pip --disable-pip-version-check -q install 'zensical==0.0.73'
+	touch $@
+
+zensical: $(ZS_VENV)/.installed $(PD_VENV)/.installed $(VENV)/.test-installed
+	POSTMORTEMS_GENERATORS=1 $(BIN)/pytest tests/test_generators.py -q
+
+test: lint typecheck unit e2e properdocs zensical
 
 # The whole-site benchmark against plain Material (about half an hour on 2 cores); its
 # results replace the figures in docs/performance.md. Exits 1 when a goal is not met.
@@ -88,7 +102,7 @@ schema: $(VENV)/.site-installed
 	mv docs/postmortem.schema.draft-07.json.tmp docs/postmortem.schema.draft-07.json
 
 clean:
-	rm -rf $(VENV) $(PD_VENV) site .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(PD_VENV) $(ZS_VENV) site .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
 # The pinned versions, with hashes, that the Pages workflow installs (requirements/pages.lock).
 .PHONY: lock

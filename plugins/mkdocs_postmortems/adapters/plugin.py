@@ -38,8 +38,8 @@ from mkdocs_postmortems.site import build as site_module
 from mkdocs_postmortems.site import catalog as catalog_module
 from mkdocs_postmortems.site import feeds as feeds_module
 from mkdocs_postmortems.site import headings as headings_module
+from mkdocs_postmortems.site import home_marker, sanitize
 from mkdocs_postmortems.site import problems as problems_module
-from mkdocs_postmortems.site import sanitize
 from mkdocs_postmortems.site.common import Page
 from mkdocs_postmortems.site.feeds import HeadLinks
 from mkdocs_postmortems.site.home import home_block, home_catalog
@@ -49,7 +49,8 @@ from mkdocs_postmortems.site.postmortem import page as postmortem_page
 from mkdocs_postmortems.site.urls import edit_url
 
 log = get_plugin_logger(__name__)
-HOME_MARKER = "<!-- postmortems:home -->"
+HOME_MARKER = home_marker.MARKDOWN
+"""The home block's place: visible text, which a generator that skips the plugin shows."""
 
 
 class PostmortemsConfig(base.Config):
@@ -351,10 +352,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def _show_search_view(
         self, context: TemplateContext, /, *, page: MkDocsPage, config: MkDocsConfig, nav: Any
     ) -> TemplateContext:
-        if page.content is not None and HOME_MARKER in page.content:
+        if page.content is not None and home_marker.START in page.content:
             # Here rather than in on_page_content: the home page is read first, and its
             # figures are the analytics', which are made while the other pages are read.
-            page.content = page.content.replace(HOME_MARKER, self._home_block(page), 1)
+            page.content = home_marker.replace(page.content, self._home_block(page))
         generated = self.pages.get(page.file.src_uri)
         if self.nav_cached and generated is not None and not generated.in_nav:
             # Out of the nav, no item is active: one folder, one nav (nav_cache.key).

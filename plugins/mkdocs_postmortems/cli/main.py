@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mkdocs_postmortems.cli import generate_command
+
 if TYPE_CHECKING:
     import datetime as dt
 
@@ -176,6 +178,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _overdue_parser(commands)
     _report_parser(commands)
+    generate_command.add_parser(commands, _folder_arguments)
     _init_parser(commands)
     return parser
 
@@ -565,6 +568,10 @@ def _init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _generate(args: argparse.Namespace) -> int:
+    return generate_command.run(args, _read_folder)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {
@@ -575,6 +582,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "stats": _stats,
         "overdue": _overdue,
         "report": _report,
+        "generate": _generate,
         "init": _init,
     }
     try:
