@@ -27,7 +27,7 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils import write_file
 from mkdocs.utils.templates import TemplateContext
 
-from mkdocs_postmortems.adapters import analytics_build, background, nav_cache, serve
+from mkdocs_postmortems.adapters import analytics_build, background, collisions, nav_cache, serve
 from mkdocs_postmortems.analytics import rows as analytics_rows
 from mkdocs_postmortems.core import body_check, metrics
 from mkdocs_postmortems.core import taxonomy as taxonomy_module
@@ -40,6 +40,7 @@ from mkdocs_postmortems.site import feeds as feeds_module
 from mkdocs_postmortems.site import headings as headings_module
 from mkdocs_postmortems.site import home_marker, sanitize
 from mkdocs_postmortems.site import problems as problems_module
+from mkdocs_postmortems.site import search as search_module
 from mkdocs_postmortems.site.common import Page
 from mkdocs_postmortems.site.feeds import HeadLinks
 from mkdocs_postmortems.site.home import home_block, home_catalog
@@ -76,7 +77,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.catalog: catalog_module.Catalog | None = None
         self.unmade: dict[str, catalog_module.Published] = {}
         self.pages: dict[str, Page] = {}
+        self.docs_files: collisions.DocsFiles | None = None
+        """The docs folder's files, which no generated file may take the URL of."""
         self.full_content: dict[str, str] = {}
+        self.search_keys: dict[str, list[str]] = {}
+        """Each postmortem page's id and hotfix tag, which its search entry's title leads with."""
         self.nav_cached = False
         self.headings: headings_module.Headings | None = None  # the site's, from on_files
         self.analytics: analytics_build.Pending | None = None
@@ -133,6 +138,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         root = self._root(config)
+        self.docs_files = collisions.DocsFiles(files, root)
         folder = Path(os.path.normpath(root / self.config.dir))
         self.headings = headings_module.render(
             SECTIONS, list(config.markdown_extensions), config.mdx_configs, sanitize.clean
@@ -230,20 +236,18 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         content: str | bytes,
         inclusion: InclusionLevel = InclusionLevel.UNDEFINED,
     ) -> File:
-        self._claim(files, src_uri)
         added = File.generated(config, src_uri, content=content, inclusion=inclusion)
+        self._claim(files, src_uri, added.dest_uri)
         files.append(added)
         return added
 
-    def _claim(self, files: Files, src_uri: str) -> None:
-        existing = files.get_file_from_path(src_uri)
-        if existing is not None:
-            log.warning(
-                "%s: expected the generated page to be free, got a file of the docs folder "
-                "there; the generated one replaces it",
-                existing.src_uri,
-            )
-            files.remove(existing)
+    def _claim(self, files: Files, src_uri: str, dest_uri: str | None = None) -> None:
+        """Make room for a generated file: a docs file at its URL is an error naming both
+        (`collisions`), and is left out, the generated one published."""
+        taken = collisions.taken(self.docs_files, files, dest_uri or src_uri)
+        if taken is not None:
+            log.warning(collisions.message(taken, src_uri))
+            files.remove(taken.file)
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         # Every page is read and converted by now, so the corpus can go before the pages are
@@ -267,6 +271,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         item = self.unmade.pop(page.file.src_uri, None)
         if item is not None and self.catalog is not None:
             self.pages[page.file.src_uri] = postmortem_page(self.catalog, item)
+            self.search_keys[page.file.src_uri] = search_module.keys(item)
         if page.file.src_uri in self.planned:
             self._take_analytics()
         generated = self.pages.get(page.file.src_uri)
@@ -281,6 +286,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             page.meta["hide"] = list(generated.hide)
         if not generated.search:
             page.meta["search"] = {"exclude": True}
+        elif page.file.src_uri in self.search_keys:  # a postmortem: found by its id first
+            page.meta["search"] = {"boost": search_module.BOOST}
         if generated.source:
             page.edit_url = self._edit_url(config, generated.source)
         return markdown
@@ -363,6 +370,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if generated is not None and page.content is not None:
             self.full_content[page.file.src_uri] = page.content
             page.content = search_view(page.content)
+            keys = self.search_keys.pop(page.file.src_uri, None)
+            if keys:
+                page.content = search_module.with_keys(page.content, keys)
         return context
 
     @event_priority(-100)
