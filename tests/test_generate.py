@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import markdown
@@ -30,6 +31,7 @@ from mkdocs_postmortems.adapters import generate
 from mkdocs_postmortems.site import home_marker
 
 PAYLOADS = REPO / "tests" / "fixtures" / "kb-payloads"
+SiteBuilder = Callable[..., Path]
 
 
 def _mkdocs_build(config: Path, site: Path) -> subprocess.CompletedProcess[str]:
@@ -281,3 +283,15 @@ def test_read_config_takes_the_markdown_extensions(tmp_path: Path) -> None:
     assert read.extension_configs["pymdownx.emoji"] == {"emoji_index": None}
     assert read.use_directory_urls is False
     assert read.custom_dir == tmp_path / "o"
+
+
+def test_the_plugin_replaces_the_whole_region(tmp_path: Path, build_site: SiteBuilder) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(PAYLOADS, kb)
+    index = kb / "docs" / "index.md"
+    index.write_text(f"# Home\n\n{home_marker.MARKDOWN}\n\n## After\n", encoding="utf-8")
+    site = build_site(kb / "mkdocs.yml", tmp_path / "site")
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert home_marker.NOTICE_TEXT not in home
+    assert home_marker.START not in home and home_marker.END not in home
+    assert 'class="pm-figures"' in home and 'id="after"' in home
