@@ -407,3 +407,14 @@ def test_the_built_site_reaches_open_work_in_two_clicks(built: Path, example: Ca
                 continue
             target = _follow(built, page, href.split("#")[0] or "./")
             assert target.exists(), (page, href)
+
+
+def test_the_analytics_catalog_keeps_the_owner_pages(example: Catalog) -> None:
+    """The analytics pages are made from `build.thin` (in another process): their owner
+    links need the slugs."""
+    from mkdocs_postmortems.site import build
+
+    thin = build.thin(example)
+    assert thin.owners == example.owners and thin.owners
+    for name in example.owners:
+        assert thin.owner_page(name) == example.owner_page(name) == urls.owner(thin.owners[name])

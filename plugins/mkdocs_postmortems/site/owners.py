@@ -147,8 +147,17 @@ def owner_page(catalog: Catalog, owner: Owner) -> Page:
         group: list[Work] = getattr(owner, name)
         if not group and not empty:
             continue
+        # Done and dropped items pile up with the years: the latest few are what a reader
+        # wants; the open ones are the owner's work, all of them.
+        shown = group if name in ("overdue", "open") else group[:LIST_LIMIT]
         html = templates.render(
-            catalog.templates, "owners/group.html", works=group, show=show, empty=empty, **context
+            catalog.templates,
+            "owners/group.html",
+            works=shown,
+            count=len(group),
+            show=show,
+            empty=empty,
+            **context,
         )
         parts += [f"## {heading}\n", page.slot(name, html)]
     page.markdown = "\n".join(parts)
