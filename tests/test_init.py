@@ -95,10 +95,12 @@ def test_the_example_postmortem_validates(kb: Path, capsys: pytest.CaptureFixtur
 def test_the_commented_taxonomy_examples_are_valid_when_turned_on(
     kb: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The review gates, owners and tickets are commented out; uncommented as they stand,
-    they load, and the example still passes the gates."""
+    """The review gates are on (the example passes them); owners and tickets are commented
+    out, and load as they stand once uncommented."""
     path = kb / "postmortems" / "taxonomy.yml"
-    heads = ("before_publishing", "owners", "tickets")
+    gates = taxonomy.load(path).required.before_publishing
+    assert (gates.review_held, gates.approvals) == (True, 2)
+    heads = ("owners", "tickets")
     lines: list[str] = []
     inside = False
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -109,10 +111,20 @@ def test_the_commented_taxonomy_examples_are_valid_when_turned_on(
         lines.append(found.group(1) + found.group(2) + found.group(3) if found and inside else line)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     loaded = taxonomy.load(path)
-    assert loaded.required.before_publishing.review_held is True
-    assert loaded.required.before_publishing.approvals == 2
     assert loaded.owners and loaded.tickets
     assert main(["validate", str(kb / "postmortems")]) == 0, capsys.readouterr().out
+
+
+def test_the_review_gates_hold_back_a_postmortem_without_review(
+    kb: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    example = kb / EXAMPLE
+    text = example.read_text(encoding="utf-8")
+    example.write_text(text.replace("  held_on: 2026-01-22\n", ""), encoding="utf-8")
+    assert main(["validate", str(kb / "postmortems")]) == 1
+    assert "status: expected a review (review.held_on) before publishing" in (
+        capsys.readouterr().out
+    )
 
 
 def test_mkdocs_yml_has_the_plugin_and_the_example_sites_extensions(kb: Path) -> None:
@@ -273,6 +285,42 @@ def test_pull_request_check_and_template_match_this_repositorys(kb: Path) -> Non
 
     workflows = Path(".github") / "workflows"
     assert validate_step(kb / workflows / "pr.yml") == validate_step(REPO / workflows / "pr.yml")
+
+
+def _fenced(path: Path, language: str) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    return re.findall(rf"^```{language}\n(.*?)^```$", text, flags=re.MULTILINE | re.DOTALL)
+
+
+@pytest.mark.parametrize("page", ["README.md", "docs/validating.md", "docs/submit.md"])
+def test_pre_commit_instructions_are_the_configuration_init_writes(kb: Path, page: str) -> None:
+    """What the instructions say to paste is what init writes and tests; no instruction
+    names a tag, since none exists."""
+    blocks = [yaml.safe_load(block) for block in _fenced(REPO / page, "yaml")]
+    configs = [c for c in blocks if isinstance(c, dict) and "repos" in c]
+    local = [c for c in configs if c["repos"][0]["repo"] == "local"]
+    assert local == [_yaml(kb / ".pre-commit-config.yaml")]
+    for c in configs:
+        if c["repos"][0]["repo"] != "local":
+            assert c["repos"][0]["rev"] == "main"  # then `pre-commit autoupdate` pins a commit
+    for name in (page, ".pre-commit-hooks.yaml"):
+        assert not re.search(r"rev: v[0-9]", (REPO / name).read_text(encoding="utf-8")), name
+
+
+def test_readme_setup_is_what_init_writes(kb: Path) -> None:
+    site = next(  # the first: the set-up; the plugin's options come later
+        c
+        for c in map(yaml.safe_load, _fenced(REPO / "README.md", "yaml"))
+        if isinstance(c, dict) and "plugins" in c
+    )
+    starter = _yaml(kb / "mkdocs.yml")
+    for key in ("plugins", "markdown_extensions"):
+        assert site[key] == starter[key], key
+    assert site["theme"]["name"] == starter["theme"]["name"]
+    [home] = _fenced(REPO / "README.md", "markdown")
+    found = home_marker.find(home)
+    assert found is not None
+    assert home[found[0] : found[1]].endswith(home_marker.END)
 
 
 def test_daily_rebuild_runs_the_pages_workflow(kb: Path) -> None:
