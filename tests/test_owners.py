@@ -38,10 +38,11 @@ def _esc(text: str) -> str:
     return str(escape(text))
 
 
-def _catalog(folder: Path, as_of: dt.date = AS_OF, **options: bool) -> Catalog:
+def _catalog(folder: Path, as_of: dt.date = AS_OF) -> Catalog:
     tax = taxonomy_module.load(folder / "taxonomy.yml")
     corpus = load_corpus([folder], tax)
-    return catalog_module.build(corpus.entries, tax, as_of, **options)
+    assert corpus.ok, corpus.diagnostics
+    return catalog_module.build(corpus.entries, tax, as_of)
 
 
 @pytest.fixture(scope="module")
@@ -169,9 +170,9 @@ def test_owner_pages_and_calendars_share_one_slug(example: Catalog) -> None:
     calendar_of = {owner: path for owner, path, _ in made.owners}
     assert calendar_of
     by_name = {o.name: o for o in owners.collect(example)}
-    for owner, path in calendar_of.items():
-        assert path == f"calendars/owners/{example.owners[owner]}.ics"
-        assert by_name[owner].calendar == path
+    for name, path in calendar_of.items():
+        assert path == f"calendars/owners/{example.owners[name]}.ics"
+        assert by_name[name].calendar == path
     # An owner page links a calendar only when there is one.
     for owner in by_name.values():
         assert (owner.calendar is not None) == (owner.name in calendar_of), owner.name
