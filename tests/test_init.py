@@ -229,6 +229,17 @@ def test_force_replaces_files_only(tmp_path: Path, capsys: pytest.CaptureFixture
     assert sorted(p.name for p in target.iterdir()) == ["docs", "mkdocs.yml"]
 
 
+def test_a_folder_it_cannot_write_is_an_error_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    target = tmp_path / "a-file" / "kb"
+    assert main(["init", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("postmortems init: ") and "Not a directory" in err, err
+    assert "Traceback" not in err and "internal error" not in err
+
+
 def test_a_file_named_as_the_folder_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -131,9 +131,13 @@ def write(target: Path, files: list[StarterFile], *, force: bool) -> list[Path]:
     written: list[Path] = []
     for starter in files:
         path = target.joinpath(*starter.path.parts)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", encoding="utf-8", newline="\n") as out:
-            out.write(starter.text)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("w", encoding="utf-8", newline="\n") as out:
+                out.write(starter.text)
+        except OSError as error:
+            done = f"; written before it: {len(written)} of {len(files)} files" if written else ""
+            raise InitError([f"{path}: {error.strerror or error}{done}"]) from error
         written.append(path)
     return written
 
