@@ -86,6 +86,7 @@ COLUMNS = [
         "Severity",
         lambda r, levels: levels.index(r["severity"]) if r["severity"] in levels else len(levels),
     ),
+    Column("Status", lambda r, _: collation_key(r["status"]) if r["status"] else None),
     Column("Services", lambda r, _: collation_key(" ".join(r["services"])) or None),
     Column("Time to resolve", lambda r, _: r["time_to_resolve_minutes"]),
     Column("Open items", lambda r, _: r["open_action_items"]),
@@ -375,7 +376,8 @@ def test_filters_live_in_the_address_and_survive_a_reload(
     page.locator("select[data-filter=services]").select_option(service)
     page.locator("input[data-filter=text]").fill(word)
     shown = check_shown(page, records, keep)
-    assert parse_qs(urlsplit(page.url).query) == {"services": [service], "q": [word]}
+    # The free text is `text`: Material's search reads `q` and would open its overlay.
+    assert parse_qs(urlsplit(page.url).query) == {"services": [service], "text": [word]}
 
     page.reload(wait_until="load")
     page.wait_for_selector("form[data-pm-browse][data-pm-ready]")
@@ -954,7 +956,7 @@ def test_blank_values_sort_last_both_ways(tab: Tab, edge_site: Site) -> None:
         assert shown == expected_order(records, column, [], ascending)
         assert shown[-1] == "PM-2026-009"
         last = page.locator("#pm-browse tbody tr").last
-        assert last.locator("td").nth(5).inner_text() == "\u2013"  # shown as a dash
+        assert last.locator("td").nth(6).inner_text() == "\u2013"  # shown as a dash
 
 
 def test_text_filter_finds_what_the_title_says(tab: Tab, edge_site: Site) -> None:
