@@ -31,9 +31,7 @@ class _Page(html.parser.HTMLParser):
                 continue
             if name in ("id", "name") and (name == "id" or tag == "a"):
                 self.ids.add(value)
-            if (name == "href" and tag in ("a", "link")) or (
-                name == "src" and tag in ("img", "script")
-            ):
+            if name in ("href", "src") and tag != "base":  # a, link, img, script, use...
                 self.links.append(value)
 
 

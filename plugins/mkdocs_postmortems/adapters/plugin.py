@@ -27,7 +27,15 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils import write_file
 from mkdocs.utils.templates import TemplateContext
 
-from mkdocs_postmortems.adapters import analytics_build, background, collisions, nav_cache, serve
+from mkdocs_postmortems.adapters import (
+    analytics_build,
+    background,
+    collisions,
+    home_page,
+    nav_cache,
+    not_found,
+    serve,
+)
 from mkdocs_postmortems.analytics import rows as analytics_rows
 from mkdocs_postmortems.core import body_check, metrics
 from mkdocs_postmortems.core import taxonomy as taxonomy_module
@@ -263,6 +271,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 self._claim(files, path)
         if config.theme.name == "material":
             self.nav_cached = nav_cache.install(env, config.theme.custom_dir)
+            not_found.install(env, config.theme.custom_dir, files)
         return env
 
     def on_page_markdown(
@@ -359,15 +368,16 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def _show_search_view(
         self, context: TemplateContext, /, *, page: MkDocsPage, config: MkDocsConfig, nav: Any
     ) -> TemplateContext:
-        if page.content is not None and home_marker.START in page.content:
+        home = page.content is not None and home_marker.START in page.content
+        if home:
             # Here rather than in on_page_content: the home page is read first, and its
             # figures are the analytics', which are made while the other pages are read.
-            page.content = home_marker.replace(page.content, self._home_block(page))
+            home_page.put(page, self._home_block(page))
         generated = self.pages.get(page.file.src_uri)
         if self.nav_cached and generated is not None and not generated.in_nav:
             # Out of the nav, no item is active: one folder, one nav (nav_cache.key).
             context[nav_cache.KEY] = nav_cache.key(page.url)  # type: ignore[literal-required]
-        if generated is not None and page.content is not None:
+        if (generated is not None or home) and page.content is not None:
             self.full_content[page.file.src_uri] = page.content
             page.content = search_view(page.content)
             keys = self.search_keys.pop(page.file.src_uri, None)

@@ -1,68 +1,115 @@
-"""The home page's block: headline figures, the latest postmortems and the ways in."""
+"""The home page's block, for readers: what happened lately, what needs attention, the ways in.
+
+The counts say what they count (published, in review), and the figures are the analytics'
+(drafts left out, even under `mkdocs serve`). Rendered from `home/block.html`, which a site
+may override like every page template. The plugin puts the block at the home page's marker
+(`home_marker`) and its headings in the page's table of contents (`toc`).
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import html
+import re
+from dataclasses import dataclass
 from typing import Any
 
-from mkdocs_postmortems.core import metrics
-from mkdocs_postmortems.site import urls
-from mkdocs_postmortems.site.catalog import Catalog
-from mkdocs_postmortems.site.common import severity_badge, summary_list
-from mkdocs_postmortems.site.html import esc, link
-from mkdocs_postmortems.site.listings import KIND_NOUN
+from mkdocs_postmortems.core.deadlines import LatePublication
+from mkdocs_postmortems.site import templates, urls
+from mkdocs_postmortems.site.catalog import Catalog, Published
 
 LATEST = 5
+"""Postmortems under "What happened lately"."""
+WAITING = 5
+"""Postmortems in review, and late ones, named under "Needs attention" before "and N more"."""
 
 
-def home_catalog(catalog: Catalog) -> Catalog:
-    """What `home_block` reads of a catalog: the latest postmortems, not all of them."""
-    return dataclasses.replace(catalog, items=catalog.items[:LATEST], by={}, problems=[])
+@dataclass(frozen=True)
+class Home:
+    """What the block reads of a catalog: a few postmortems and counts, not all of them, so
+    the corpus can go while MkDocs renders the other pages."""
+
+    catalog: Catalog
+    latest: list[Published]
+    in_review: list[Published]
+    counts: dict[str, int]
+    """Postmortems on the site by status (`published`, `in-review`, `draft` under serve)."""
+    late: list[tuple[LatePublication, Published | None]]
+    """Postmortems past their publish deadline, each with its page if it has one."""
+    tagged: bool
+    """Whether any postmortem has tags, so that `/tags/` has something to list."""
 
 
-def home_block(catalog: Catalog, figures: dict[str, Any], here: str) -> str:
-    """Headline figures, the latest postmortems and the ways in, for the home page.
+def _status(item: Published) -> str:
+    return item.postmortem.status or "published"  # the schema's default
 
-    The figures are the analytics' (drafts left out, even under `mkdocs serve`)."""
-    rel = catalog.links.rel
+
+def home_catalog(catalog: Catalog) -> Home:
+    """The home block's share of a catalog, taken while the whole catalog is at hand."""
     items = catalog.items
-    resolve = figures["time_to_resolve_minutes"]
-    actions = figures["action_items"]
-    figures_shown = [
-        (str(figures["count"]), "postmortems published"),
-        (
-            metrics.format_minutes(resolve["median"]),
-            f"median time to resolve (p90 {metrics.format_minutes(resolve['p90'])}, "
-            f"n = {resolve['n']})",
-        ),
-        (str(actions["open"] + actions["in_progress"]), "open action items"),
-        (str(actions["overdue"]), f"overdue as of {catalog.as_of.isoformat()}"),
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[_status(item)] = counts.get(_status(item), 0) + 1
+    latest = [i for i in items if _status(i) == "published"][:LATEST]
+    in_review = [i for i in items if _status(i) == "in-review"]
+    pages = {item.entry.path: item for item in items}
+    late = [(late, pages.get(late.path)) for late in catalog.late]
+    kept = {id(i) for i in latest} | {id(i) for i in in_review[:WAITING]}
+    kept |= {id(page) for _, page in late[:WAITING] if page is not None}
+    thin = dataclasses.replace(
+        catalog, items=[i for i in items if id(i) in kept], by={}, problems=[], late=[]
+    )
+    return Home(
+        catalog=thin,
+        latest=latest,
+        in_review=in_review,
+        counts=counts,
+        late=late,
+        tagged=any(item.postmortem.tags for item in items),
+    )
+
+
+def home_block(home: Home, figures: dict[str, Any], here: str) -> str:
+    """The block's HTML, for the page `here` (its src_uri: links are relative to it)."""
+    kinds = [
+        (urls.term_index(kind), label)
+        for kind, label in (
+            ("severity", "severity"),
+            ("services", "service"),
+            ("teams", "team"),
+            ("factors", "contributing factor"),
+        )
     ]
-    tiles = "".join(
-        f'<div class="pm-figure"><span class="pm-figure__value">{esc(value)}</span>'
-        f'<span class="pm-figure__label">{esc(label)}</span></div>'
-        for value, label in figures_shown
+    kinds.append((urls.OWNERS, "owner"))
+    if home.tagged:
+        kinds.append((urls.TAGS, "tag"))
+    return templates.render(
+        home.catalog.templates,
+        "home/block.html",
+        catalog=home.catalog,
+        here=here,
+        home=home,
+        figures=figures,
+        kinds=kinds,
+        waiting=WAITING,
+        browse=urls.BROWSE,
+        analytics=urls.ANALYTICS,
+        action_items=urls.ANALYTICS_PAGES["action-items"],
+        owners=urls.OWNERS,
+        reports=urls.REPORTS,
+        subscribe="subscribe.md",
     )
-    ways = [
-        link(rel(here, urls.BROWSE), "Browse and filter all postmortems"),
-        *(link(rel(here, urls.term_index(kind)), f"By {KIND_NOUN[kind]}") for kind in urls.KINDS),
-        link(rel(here, urls.ANALYTICS), "Analytics: trends, durations, factors, action items"),
-        link(rel(here, urls.REPORTS), "Quarterly trend reports"),
-        link(rel(here, "data/postmortems.json"), "Data: JSON")
-        + " · "
-        + link(rel(here, "data/postmortems.csv"), "CSV"),
+
+
+_HEADING = re.compile(r'<h([2-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def toc(block: str) -> list[tuple[int, str, str]]:
+    """The block's headings as (level, id, title as escaped text, as MkDocs' TOC holds
+    titles): the plugin adds them to the home page's table of contents, which MkDocs made
+    before the block was put in."""
+    return [
+        (int(level), html.unescape(anchor), _TAG.sub("", title).strip())
+        for level, anchor, title in _HEADING.findall(block)
     ]
-    severities = " ".join(
-        f'<a href="{esc(rel(here, urls.term("severity", level)))}">'
-        f"{severity_badge(catalog, level)} {figures['by_severity'].get(level, 0)}</a>"
-        for level in catalog.taxonomy.severities
-    )
-    return (
-        f'<div class="pm-figures">{tiles}</div>\n'
-        f'<p class="pm-severities">{severities}</p>\n'
-        '<h2 id="latest-postmortems">Latest postmortems</h2>\n'
-        + summary_list(catalog, here, items[:LATEST])
-        + '\n<h2 id="ways-in">Ways in</h2>\n<ul class="pm-ways">'
-        + "".join(f"<li>{w}</li>" for w in ways)
-        + "</ul>"
-    )
