@@ -58,11 +58,17 @@ def test_section_headings_follow_the_sites_toc_settings(page: str) -> None:
     )
 
 
-def test_the_toc_holds_the_sections_then_the_body(page: str) -> None:
+def test_the_toc_holds_the_body_then_the_sections(page: str) -> None:
+    """The story first: the author's headings, then the record's sections in their order."""
     toc = _toc(page)
-    assert toc[:2] == ["#impact", "#immediate-cause"]
-    assert toc.index("#timeline") < toc.index("#review-meeting") < toc.index("#timeline_1")
+    sections = [f"#{headings.render(SECTIONS).ids[title]}" for title in SECTIONS]
+    shown = [anchor for anchor in toc if anchor in sections]
+    assert shown == [anchor for anchor in sections if anchor in shown]
+    assert {"#timeline", "#action-items", "#immediate-cause", "#review-meeting"} <= set(shown)
+    assert toc[0] not in sections
     assert toc.index("#timeline_1") < toc.index("#detail") < toc.index("#postmortem-title_1")
+    assert toc.index("#postmortem-title_1") < toc.index(shown[0])
+    assert toc[len(toc) - len(shown) :] == shown
     assert len(toc) == len(set(toc))
 
 
