@@ -1,0 +1,88 @@
+"""The generated pages' HTML: Jinja2 templates with autoescape on, overridable by a site.
+
+Page modules hand templates data, never HTML, so escaping is the templates' job and cannot be
+forgotten at a call. A site overrides any template by putting a file of the same name in a
+`postmortems/` folder of its theme's `custom_dir`, as Material's blog templates are
+overridden: the first folder that has the file wins, the package's own come last.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+from markupsafe import Markup
+
+from mkdocs_postmortems.core import metrics
+from mkdocs_postmortems.core.html_rules import tooltip
+from mkdocs_postmortems.site import urls
+
+if TYPE_CHECKING:
+    from mkdocs_postmortems.site.catalog import Catalog
+
+OVERRIDES = "postmortems"
+"""The folder of a theme's `custom_dir` that holds a site's overrides."""
+
+
+def term_label(catalog: Catalog, kind: str, key: str) -> str:
+    from mkdocs_postmortems.site.common import term_label as label  # common renders through here
+
+    return label(catalog, kind, key)
+
+
+def when(value: dt.datetime | None) -> Markup:
+    """A timestamp as its author wrote it (own offset), machine-readable in <time>."""
+    if value is None:
+        return Markup("\u2013")
+    iso = value.isoformat()  # YYYY-MM-DDTHH:MM:SS[.ffffff][+HH:MM]; strftime is slower
+    shown = f"{iso[:10]} {iso[11 : 19 if value.second else 16]}"
+    offset = iso[-6:] if value.utcoffset() else "UTC"
+    # isoformat() writes digits and -:+.T only: nothing to escape (Markup.format is slow,
+    # and postmortem pages hold dozens of times each).
+    return Markup(f'<time datetime="{iso}">{shown} {offset}</time>')
+
+
+def day(value: dt.date | None) -> Markup:
+    if value is None:
+        return Markup("\u2013")
+    iso = value.isoformat()  # digits and hyphens: nothing to escape
+    return Markup(f'<time datetime="{iso}">{iso}</time>')
+
+
+@functools.lru_cache(maxsize=8)
+def environment(custom_dirs: tuple[str, ...] = ()) -> jinja2.Environment:
+    """One environment per set of override folders, compiled once per process."""
+    loaders: list[jinja2.BaseLoader] = [
+        jinja2.FileSystemLoader(str(Path(folder) / OVERRIDES)) for folder in custom_dirs
+    ]
+    loaders.append(jinja2.PackageLoader("mkdocs_postmortems.site", "templates"))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+        keep_trailing_newline=False,
+    )
+    env.filters["when"] = when
+    env.filters["day"] = day
+    env.filters["minutes"] = metrics.format_minutes
+    env.filters["tooltip"] = tooltip
+    env.globals["urls"] = urls
+    env.globals["term_label"] = term_label
+    return env
+
+
+def render(custom_dirs: Sequence[str], name: str, **context: Any) -> str:
+    """Template `name` rendered with `context`: HTML, ready to be placed in a page."""
+    return environment(tuple(custom_dirs)).get_template(name).render(**context)
+
+
+def fragment(custom_dirs: Sequence[str], name: str, **context: Any) -> Markup:
+    """A rendered template to hand to another template as HTML, not as text."""
+    return Markup(render(custom_dirs, name, **context))
