@@ -295,3 +295,21 @@ def test_the_plugin_replaces_the_whole_region(tmp_path: Path, build_site: SiteBu
     assert home_marker.NOTICE_TEXT not in home
     assert home_marker.START not in home and home_marker.END not in home
     assert 'class="pm-figures"' in home and 'id="after"' in home
+
+
+def test_body_links_to_markdown_files_lead_to_their_pages() -> None:
+    from mkdocs_postmortems.site import urls
+
+    body = (
+        '<p><a href="other.md">a</a> <a href="other.md#timeline">b</a> '
+        '<a href="../docs/x.md">c</a> <a href="https://x.example/y.md">d</a> '
+        '<a href="#here">e</a> <a href="sp%20ace.md">f</a></p>'
+    )
+    here = "postmortems/this.md"
+    assert generate.md_links(body, here, urls.Urls()) == (
+        '<p><a href="../other/">a</a> <a href="../other/#timeline">b</a> '
+        '<a href="../../docs/x/">c</a> <a href="https://x.example/y.md">d</a> '
+        '<a href="#here">e</a> <a href="../sp%20ace/">f</a></p>'
+    )
+    zensical = generate.md_links(body, here, generate.SourceRelativeUrls())
+    assert 'href="other/"' in zensical and 'href="other/#timeline"' in zensical

@@ -17,13 +17,16 @@ between the home markers (`home_marker`) becomes the home block.
 from __future__ import annotations
 
 import datetime as dt
+import html as html_module
 import json
 import os
+import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import markdown
 import yaml
@@ -172,7 +175,7 @@ def generate(
     about = feeds.About(config.site_name, config.site_url)
     site = site_module.lists(catalog, about=about)
     site_module.add_assets(site)
-    writer = _Writer(config)
+    writer = _Writer(config, catalog.links)
     files = dict(site.files)
     made = analytics.made()
     problems = list(site.problems)
@@ -205,7 +208,8 @@ class SourceRelativeUrls(urls.Urls):
 class _Writer:
     """Pages as Markdown files, author bodies rendered and sanitised on the way."""
 
-    def __init__(self, config: SiteConfig) -> None:
+    def __init__(self, config: SiteConfig, links: urls.Urls) -> None:
+        self.links = links
         extensions = list(config.extensions)
         configs = dict(config.extension_configs)
         self.markdown = markdown.Markdown(extensions=extensions, extension_configs=configs)
@@ -248,7 +252,7 @@ class _Writer:
         if page.origin is not None and cleaned.removed:
             path, line = page.origin
             problems = body_check.removed(path, line, page.markdown, cleaned.removed)
-        body = cleaned.html
+        body = md_links(cleaned.html, page.src_uri, self.links)
         for name, slot in page.slots.items():
             body = body.replace(f"<p>{SLOT.format(name)}</p>", slot, 1)
         return body, problems
@@ -256,6 +260,24 @@ class _Writer:
 
 def _toc_ids(tokens: Iterable[Mapping[str, Any]]) -> list[str]:
     return [i for token in tokens for i in (token["id"], *_toc_ids(token.get("children", [])))]
+
+
+_MD_HREF = re.compile(r'href="(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)([^"#?]*\.md)(#[^"]*)?"')
+"""A relative link to a Markdown file, as the sanitiser writes attributes."""
+
+
+def md_links(body: str, src_uri: str, links: urls.Urls) -> str:
+    """A body's links to other `.md` files as the plugin's generator writes them: to the page
+    those files become. MkDocs rewrites only Markdown's own links, not those of HTML."""
+
+    def url(found: re.Match[str]) -> str:
+        path = unquote(html_module.unescape(found.group(1)))
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), path))
+        if target.startswith("../") or target == "..":
+            return found.group(0)
+        return f'href="{esc(links.rel(src_uri, target))}{found.group(2) or ""}"'
+
+    return _MD_HREF.sub(url, body)
 
 
 _SEARCH_MARKERS = re.compile(r"<!--/?(?:nosearch|pm-text)-->")
