@@ -283,6 +283,9 @@ def test_read_config_takes_the_markdown_extensions(tmp_path: Path) -> None:
     assert read.extension_configs["pymdownx.emoji"] == {"emoji_index": None}
     assert read.use_directory_urls is False
     assert read.custom_dir == tmp_path / "o"
+    assert read.plugin is False
+    config.write_text("plugins:\n  - search\n  - postmortems:\n      dir: kb\n", encoding="utf-8")
+    assert generate.read_config(config).plugin is True
 
 
 def test_the_plugin_replaces_the_whole_region(tmp_path: Path, build_site: SiteBuilder) -> None:

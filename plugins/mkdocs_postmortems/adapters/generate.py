@@ -82,6 +82,9 @@ class SiteConfig:
     """The repository root: edit links and sources are relative to it."""
     generator: str = "mkdocs"
     """The generator that builds the docs folder (`GENERATORS`): how it reads links."""
+    plugin: bool = False
+    """Whether the configuration lists the postmortems plugin, which would meet the
+    generated files in the docs folder."""
 
 
 class _Loader(yaml.SafeLoader):
@@ -115,6 +118,10 @@ def read_config(path: Path) -> SiteConfig:
     custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
     root = path.resolve().parent
     name, url = data.get("site_name"), data.get("site_url")
+    plugins = data.get("plugins") or []
+    plugin = any(
+        p == "postmortems" or (isinstance(p, dict) and "postmortems" in p) for p in plugins
+    )
     return SiteConfig(
         site_name=name if isinstance(name, str) else "Postmortems",
         site_url=url if isinstance(url, str) and url else None,
@@ -123,6 +130,7 @@ def read_config(path: Path) -> SiteConfig:
         extension_configs=configs,
         custom_dir=root / custom_dir if isinstance(custom_dir, str) else None,
         root=root,
+        plugin=plugin,
     )
 
 

@@ -105,6 +105,12 @@ def run(args: argparse.Namespace, read_folder: ReadFolder) -> int:
         f"unchanged, {len(written.removed)} removed",
         file=sys.stderr,
     )
+    if config.plugin and config.generator != "zensical":
+        print(
+            f"postmortems generate: {args.config or 'mkdocs.yml'} lists the postmortems plugin, "
+            "which would find the generated files in its way: build this docs folder without it",
+            file=sys.stderr,
+        )
     if written.home == "no marker":
         print(
             f"postmortems generate: {args.out / generate.HOME} has no "
