@@ -329,7 +329,7 @@ def factor_page(ctx: Context) -> Page:
     return page
 
 
-def _late_publications(ctx: Context) -> dict[str, Any] | None:
+def _late_publications(ctx: Context, here: str) -> dict[str, Any] | None:
     """The postmortems past their severity's publish deadline (`deadlines`), drafts too:
     linked only when this build publishes them. None when no severity sets one."""
     catalog = ctx.catalog
@@ -339,7 +339,7 @@ def _late_publications(ctx: Context) -> dict[str, Any] | None:
     late = catalog.late
     rows = [
         {
-            "item": ctx.by_path.get(p.path),
+            "href": ctx.page_href(here, p.path),
             "postmortem": p.postmortem,
             "title": p.title,
             "severity": p.severity,
@@ -431,7 +431,7 @@ def action_page(ctx: Context) -> Page:
     overdue = stats.overdue_items(ctx.frames)
     overdue_rows = [
         {
-            "item": ctx.by_path.get(row["path"]),
+            "href": ctx.page_href(here, row["path"]),
             "postmortem": row["postmortem"],
             "title": row["title"],
             "owner": row["owner"],
@@ -473,7 +473,7 @@ def action_page(ctx: Context) -> Page:
     late = actions.past_sla(ctx.frames)
     sla_rows = [
         {
-            "item": ctx.by_path.get(p.path),
+            "href": ctx.page_href(here, p.path),
             "postmortem": p.postmortem,
             "title": p.title,
             "severity": p.severity,
@@ -498,7 +498,7 @@ def action_page(ctx: Context) -> Page:
         data_json="data/postmortems.json",
         overdue=overdue_rows,
         overdue_total=len(overdue),
-        late=_late_publications(ctx),
+        late=_late_publications(ctx, here),
         owners=_counts(ctx, "owner"),
         teams=_counts(ctx, "teams"),
         by_severity=by_severity,

@@ -26,8 +26,27 @@ class Context:
     def __post_init__(self) -> None:
         self.by_path = {item.entry.path: item for item in self.catalog.items}
 
+    hrefs: dict[tuple[str, str], str] = field(default_factory=dict)
+
     def rel(self, here: str, to: str) -> str:
         return self.catalog.links.rel(here, to)
+
+    def href(self, here: str, to: str) -> str:
+        """`rel`, worked out once per folder and target: every report sits in the same
+        folder and links to the same postmortem and term pages, hundreds of times."""
+        links = self.catalog.links
+        url = links.url(here)
+        key = (url.rsplit("/", 1)[0] if "/" in url else "", to)
+        found = self.hrefs.get(key)
+        if found is None:
+            found = self.hrefs[key] = links.rel(here, to)
+        return found
+
+    def page_href(self, here: str, path: str) -> str | None:
+        """The href from `here` to the page of the postmortem at source `path`; None when
+        this build does not publish it."""
+        item = self.by_path.get(path)
+        return None if item is None else self.href(here, item.src_uri)
 
 
 def quarter_span(first: str, last: str) -> list[str]:

@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from mkdocs_postmortems.analytics import report_data
-from mkdocs_postmortems.site.catalog import Published
+from mkdocs_postmortems.site import urls
 from mkdocs_postmortems.site.context import Context
+from mkdocs_postmortems.site.figures import LIST_LIMIT
 
 
 class Sections:
@@ -16,13 +17,41 @@ class Sections:
 
     repeat_days = report_data.REPEAT_DAYS
 
-    def __init__(self, ctx: Context, data: dict[str, Any], paths: dict[str, str]):
-        self.ctx, self.data, self.paths = ctx, data, paths
+    def __init__(self, ctx: Context, here: str, data: dict[str, Any], paths: dict[str, str]):
+        self.ctx, self.here, self.data, self.paths = ctx, here, data, paths
 
-    def postmortem(self, ident: str) -> Published | None:
-        """The published page of the postmortem `ident`, if this build has one."""
+    def postmortem(self, ident: str) -> str | None:
+        """The href of the postmortem `ident`'s page, if this build publishes it."""
         path = self.paths.get(ident)
-        return self.ctx.by_path.get(path) if path else None
+        return self.ctx.page_href(self.here, path) if path else None
+
+    def _terms(self, kind: str, keys: list[str]) -> list[tuple[str, str]]:
+        return [(key, self.ctx.href(self.here, urls.term(kind, key))) for key in keys]
+
+    @property
+    def repeats(self) -> list[dict[str, Any]]:
+        """The first `LIST_LIMIT` repeats, each postmortem with the href of its page (None
+        when unpublished) and its services and factors as (key, href)."""
+        return [
+            {
+                "postmortem": r["postmortem"],
+                "postmortem_href": self.postmortem(r["postmortem"]),
+                "earlier": r["earlier"],
+                "earlier_href": self.postmortem(r["earlier"]),
+                "days_apart": r["days_apart"],
+                "services": self._terms("services", r["services"]),
+                "factors": self._terms("factors", r["factors"]),
+            }
+            for r in self.data["repeats"][:LIST_LIMIT]
+        ]
+
+    @property
+    def lessons(self) -> list[dict[str, Any]]:
+        """The quotes, each with the href of its postmortem's page (None if unpublished)."""
+        return [
+            {**quote, "href": self.postmortem(quote["postmortem"])}
+            for quote in self.data["lessons"]
+        ]
 
     @property
     def impact(self) -> list[tuple[str, str]]:

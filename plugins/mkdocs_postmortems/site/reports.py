@@ -130,7 +130,7 @@ def page(
     ]
     overdue = [
         {
-            "item": ctx.by_path.get(row["path"]),
+            "href": ctx.page_href(here, row["path"]),
             "postmortem": row["postmortem"],
             "title": row["title"],
             "owner": row["owner"],
@@ -166,8 +166,8 @@ def page(
         overdue_total=len(report.overdue_at_end),
         median_days_to_close=_days_or_dash(data["action_items"]["median_days_to_close"]),
         limit=LIST_LIMIT,
-        sections=report_sections.Sections(ctx, data, paths or {}),
-        postmortems=own,
+        sections=report_sections.Sections(ctx, here, data, paths or {}),
+        postmortems=[{"item": item, "href": ctx.href(here, item.src_uri)} for item in own],
         small_n=SMALL_N,
         method=report_data.METHOD,
         data_path=report_data.json_path(report.quarter),
