@@ -145,14 +145,16 @@ def test_plain_mkdocs_builds_every_page_with_working_links(
 
 def test_raw_html_survives_markdown(example: Project, example_site: Path) -> None:
     """Each page's HTML blocks come out of the generator as `generate` wrote them."""
-    page = "analytics/durations.md"
-    text = (example.docs / page).read_text(encoding="utf-8")
-    built = (example_site / "analytics/durations/index.html").read_text(encoding="utf-8")
-    blocks = [b for b in text.split("---", 2)[2].split("\n\n") if b.startswith("<")]
-    assert blocks
-    for block in blocks:  # Python-Markdown puts a line break between top-level elements
-        assert _tags(block.strip()) in _tags(built)
-    assert "<table" in built and "<figure" in built
+    pages = expected_pages(example.kb)
+    for page, built_path in pages.items():
+        text = (example.docs / page).read_text(encoding="utf-8")
+        built = _tags((example_site / built_path).read_text(encoding="utf-8"))
+        blocks = [b for b in text.split("---", 2)[2].split("\n\n") if b.startswith("<")]
+        assert blocks, page
+        for block in blocks:  # Python-Markdown puts a line break between top-level elements
+            assert _tags(block.strip()) in built, (page, block[:200])
+    durations = (example_site / "analytics/durations/index.html").read_text(encoding="utf-8")
+    assert "<table" in durations and "<figure" in durations
 
 
 def _tags(html: str) -> str:
