@@ -268,7 +268,7 @@ def test_a_column_one_item_fills_is_shown_with_a_dash_for_the_others() -> None:
     sections = dict(page.after)
     assert _head(sections["Timeline"]) == ["Time", "Event", "Who"]
     actions = sections["Action items"]
-    assert _head(actions) == ["Action", "Owner", "Status", "Due", "Ticket"]
+    assert _head(actions) == ["Action", "Owner", "Status, due", "Ticket"]
     second = actions.split("<tr>", 2)[-1]
     assert '<td data-label="Ticket">\u2013</td>' in second
     assert '<td data-label="Owner">\u2013</td>' in second
