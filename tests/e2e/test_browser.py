@@ -412,18 +412,11 @@ def test_open_a_postmortem_from_the_table(
 
     assert page.locator("h1#postmortem-title").inner_text() == record["title"]
     assert page.title().startswith(record["title"])
-    card = page.locator("dl.pm-card")
-    assert card.is_visible()
-    fields = dict(
-        zip(
-            card.locator("dt").all_text_contents(),  # shown in capitals, by CSS
-            card.locator("dd").all_inner_texts(),
-            strict=True,
-        )
-    )
-    assert fields["Id"] == record["id"]
-    assert fields["Severity"].startswith(record["severity"])
-    assert fields["Status"] == record["status"]
+    meta = page.locator("article p.pm-meta")  # severity, status and dates, under the title
+    assert meta.is_visible()
+    assert page.locator("article .pm-where__id").inner_text() == record["id"]
+    assert meta.locator(".pm-sev").inner_text().startswith(record["severity"])
+    assert meta.locator(".pm-status").inner_text() == record["status"]
 
     actions = page.locator("table.pm-actions tbody tr")
     assert actions.count() == len(record["action_items"])
@@ -433,7 +426,7 @@ def test_open_a_postmortem_from_the_table(
     )
     for index, (action, days) in enumerate(overdue):
         row = actions.nth(index)
-        assert row.locator("td").first.inner_text() == action["title"]
+        assert row.locator(".pm-action-title").inner_text() == action["title"]
         marker = row.locator("strong.pm-overdue")
         if days is None:
             assert "pm-row-overdue" not in (row.get_attribute("class") or "")
@@ -814,11 +807,11 @@ def test_hostile_text_runs_nowhere_and_reads_literally(tab: Tab, payload_site: S
     # The document title reads as written; each '<' is followed by an invisible U+2060 WORD
     # JOINER, which keeps Material's header tooltip from reading it as a tag.
     assert page.title().replace("\u2060", "").startswith(title)
-    card = page.locator("dl.pm-card")
-    assert card.get_by_text(record["authors"][0], exact=True).is_visible()
+    facts = page.locator("dl.pm-facts")
+    assert facts.get_by_text(", ".join(record["authors"]), exact=True).is_visible()
     assert page.locator("p.pm-lede").inner_text() == record["summary"]
     assert (
-        page.locator("table.pm-actions tbody td").first.inner_text()
+        page.locator("table.pm-actions tbody .pm-action-title").first.inner_text()
         == (record["action_items"][0]["title"])
     )
     shown = page.locator("article").inner_text()
