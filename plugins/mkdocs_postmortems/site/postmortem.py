@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import posixpath
 import re
 import weakref
 from collections.abc import Callable
-from pathlib import PurePosixPath
+from dataclasses import dataclass
 from typing import Any
 
 import jinja2
@@ -102,8 +103,10 @@ def resolved_time(started: dt.datetime | None, resolved: dt.datetime | None) -> 
         return None
     if started.date() != resolved.date() or started.utcoffset() != resolved.utcoffset():
         return None
-    shown = templates.when(resolved)  # `<time ...>YYYY-MM-DD HH:MM offset</time>`
-    return shown.striptags()[11:]
+    iso = resolved.isoformat()  # as `templates.when` shows a time, without the day
+    return (
+        f"{iso[11 : 19 if resolved.second else 16]} {iso[-6:] if resolved.utcoffset() else 'UTC'}"
+    )
 
 
 def action_columns(item: Published) -> frozenset[str]:
@@ -116,21 +119,58 @@ def action_columns(item: Published) -> frozenset[str]:
     )
 
 
-def _recurrence(catalog: Catalog, item: Published) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class Seen:
+    """One line of *Seen before*: a factor this postmortem shares with an earlier one."""
+
+    factor: tuple[str, str]
+    """(href, label) of the factor's page."""
+    href: str
+    """The earlier postmortem's page."""
+    earlier: recurrence.Earlier
+    other: Published
+    services: list[tuple[str, str]]
+    """(href, label) of each service both named."""
+    still_open: str
+    """`2 of its action items are still open`."""
+
+
+def _recurrence(catalog: Catalog, item: Published, links: Links) -> dict[str, Any] | None:
     """Earlier published postmortems that named one of this one's factors on one of its
-    services and still have open action items (`recurrence`), with their pages."""
+    services and still have open action items (`recurrence`): a line per shared factor."""
     alert = catalog.recurring.alert(item.entry)
     if not alert.earlier:
         return None
-    earlier = [
-        (
-            e,
-            catalog.items[catalog.ranks[PurePosixPath(e.entry.path).stem]],
-            recurrence.open_text(e),
+    lines: list[Seen] = []
+    for earlier in alert.earlier:
+        stem = posixpath.splitext(posixpath.basename(earlier.entry.path))[0]
+        other = catalog.items[catalog.ranks[stem]]
+        services = [links.term("services", key) for key in earlier.services]
+        still_open = recurrence.open_text(earlier)
+        lines.extend(
+            Seen(
+                links.term("factors", factor),
+                links.page(other),
+                earlier,
+                other,
+                services,
+                still_open,
+            )
+            for factor in earlier.factors
         )
-        for e in alert.earlier
+    return {"lines": lines, "more": alert.more, "limit": recurrence.LIMIT}
+
+
+def _related(catalog: Catalog, item: Published, links: Links) -> list[dict[str, Any]]:
+    """Postmortems sharing services or factors (`Catalog.related`), with what they share."""
+    return [
+        {
+            "item": other,
+            "href": links.page(other),
+            "shared": [links.term(kind, key)[1] for kind, key in shared],
+        }
+        for other, shared in catalog.related(item)
     ]
-    return {"earlier": earlier, "more": alert.more, "limit": recurrence.LIMIT}
 
 
 class Links:
@@ -180,11 +220,12 @@ def links(catalog: Catalog) -> Links:
 def context(catalog: Catalog, item: Published) -> dict[str, Any]:
     """What the page's templates are given: the models, and what is worked out for them."""
     pm = item.postmortem
+    page_links = links(catalog)
     lead, impact = impact_sentence(item)
     overdue = {id(action): days for action, days in item.overdue}
     return {
         "catalog": catalog,
-        "links": links(catalog),
+        "links": page_links,
         "item": item,
         "pm": pm,
         "here": item.src_uri,
@@ -200,8 +241,8 @@ def context(catalog: Catalog, item: Published) -> dict[str, Any]:
         ],
         "testing_kinds": TESTING_KINDS,
         "fold": FOLD,
-        "recurrence": _recurrence(catalog, item),
-        "related": catalog.related(item),
+        "recurrence": _recurrence(catalog, item, page_links),
+        "related": _related(catalog, item, page_links),
     }
 
 
