@@ -129,9 +129,10 @@ def test_search_indexes_a_postmortem_as_text_without_lists_of_other_pages(
     if owner:
         assert owner.group(1) in words
     assert "<table" not in words and "<td" not in words
-    # The front matter's sections are one entry, not one per heading; the body's headings
-    # still divide the rest.
-    assert not any(d["location"].endswith(("#timeline", "#action-items")) for d in page)
+    # The front matter's sections after the body are one entry, under the first of them
+    # (the timeline), not one per heading; the body's headings still divide the rest.
+    assert any(d["location"].endswith("#timeline") for d in page)
+    assert not any(d["location"].endswith(("#action-items", "#details")) for d in page)
     assert any(d["location"].endswith("#executive-summary") for d in page)
     # The related block and taxonomy descriptions are not this page's words.
     assert not any(d["location"].endswith("#related-postmortems") for d in page)

@@ -64,14 +64,20 @@ class Page:
     def framed(self, body: str, headings: Headings) -> str:
         """The rendered Markdown `body` between the sections, each marked as a slot is."""
 
-        def section(heading: str | None, html: str) -> str:
+        def section(heading: str | None, html: str, kept: bool = False) -> str:
             marked = searched_as_text(html)
-            return marked if heading is None else f"{headings.html[heading]}\n{marked}"
+            if heading is None:
+                return marked
+            # An empty comment after a heading keeps it in the search view (`search_view`
+            # drops a heading right before a marked fragment): the sections after the body
+            # are found under their first heading, not under the body's last one.
+            return f"{headings.html[heading]}\n{'<!---->' if kept else ''}{marked}"
 
         parts = [section(*s) for s in self.before]
         if body:
             parts.append(body)
-        parts.extend(section(*s) for s in self.after)
+        first = next((i for i, (heading, _) in enumerate(self.after) if heading), None)
+        parts.extend(section(*s, kept=i == first) for i, s in enumerate(self.after))
         return "\n".join(parts)
 
     def toc(self, headings: Headings) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
