@@ -69,10 +69,6 @@ class Sections:
         ]
 
     @property
-    def severe_levels(self) -> str:
-        return " or ".join(self.data["severe"]["levels"])
-
-    @property
     def trend(self) -> list[dict[str, Any]]:
         """The quarters of the trend, a year earlier first when the data has it: each with
         its label, count, severe count and time to resolve (`resolve`)."""
