@@ -51,7 +51,7 @@ from mkdocs_postmortems.site import problems as problems_module
 from mkdocs_postmortems.site import search as search_module
 from mkdocs_postmortems.site.common import Page
 from mkdocs_postmortems.site.feeds import HeadLinks
-from mkdocs_postmortems.site.home import home_block, home_catalog
+from mkdocs_postmortems.site.home import Home, home_block, home_catalog
 from mkdocs_postmortems.site.html import esc, search_view
 from mkdocs_postmortems.site.postmortem import SECTIONS
 from mkdocs_postmortems.site.postmortem import page as postmortem_page
@@ -81,7 +81,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def __init__(self) -> None:
         self.command = "build"
-        self.home: catalog_module.Catalog | None = None
+        self.home: Home | None = None
         self.catalog: catalog_module.Catalog | None = None
         self.unmade: dict[str, catalog_module.Published] = {}
         self.pages: dict[str, Page] = {}
