@@ -119,3 +119,14 @@ def test_the_404_page_fits_and_is_kept_as_a_screenshot(
         page.screenshot(path=str(SCREENSHOTS / f"404-{width}.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_the_search_key_opens_search_from_the_404_page(tab: Tab, host: str) -> None:
+    """Keyboard readers: the page says `/` opens search, and it does."""
+    tab.allow(r"status of 404")
+    page = tab.page
+    page.goto(host + MISSING, wait_until="load")
+    assert "/" in page.locator(".pm-404__search + p kbd").inner_text()
+    page.keyboard.press("/")
+    page.wait_for_function("document.getElementById('__search').checked")
+    assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
