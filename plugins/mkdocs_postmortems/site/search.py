@@ -3,24 +3,26 @@
 Readers paste `PM-2025-002` or `v4.12.1` from a ticket or a chat. Material's search (lunr)
 splits them into words (`pm`, `2025`, `002`) and ranks any page that shares one of them, so
 a quarterly report that names the id among fifty others came first. Its index weighs a
-section's title a thousand times its text: the page's title section is given the id and the
-tag in its title (in what search reads only, `html.search_view`), so the page that holds
-every word of them in a title ranks first. Readers see them in the result, beside the title.
+section's title a thousand times its text, and a page's own entry above its sections': the
+page's title heading, given the id and the tag, leads what search reads of the page (only
+there, `html.search_view`), so it is the page's own entry and holds every word of them in its
+title. Readers see them in the result, beside the title.
 """
 
 from __future__ import annotations
+
+import re
 
 from markupsafe import escape
 
 from mkdocs_postmortems.site.catalog import Published
 from mkdocs_postmortems.site.headings import TITLE_ID
 
-_TITLE = f'<h1 id="{TITLE_ID}">'
+_TITLE = re.compile(f'<h1 id="{TITLE_ID}"[^>]*>(.*?)</h1>', re.DOTALL)
 BOOST = 2
-"""Material's per-page search boost (`search: boost:`) of a postmortem page. Material ranks
-a page's own entry above its sections' (the title heading is one), so a service page titled
-`media-pipeline` outranked the postmortem whose hotfix tag is `media-pipeline-v5.3.1`;
-twice the weight makes every word of the id or tag in a title count for more."""
+"""Material's per-page search boost (`search: boost:`) of a postmortem page: a service page
+titled `media-pipeline` shares two words with the hotfix tag `media-pipeline-v5.3.1`, and its
+entry is short; twice the weight keeps the postmortem, which has every word, ahead."""
 
 
 def keys(item: Published) -> list[str]:
@@ -34,11 +36,13 @@ def keys(item: Published) -> list[str]:
 
 
 def with_keys(search_html: str, found: list[str]) -> str:
-    """The search view of a postmortem page with its keys ahead of the title in its title
-    heading; unchanged when the page has no such heading (a site's override removed it)."""
-    start = search_html.find(_TITLE)
-    if start == -1 or not found:
+    """The search view of a postmortem page led by its title heading, keys first: the page's
+    first section is its own entry in Material's index (others are its sections, ranked
+    lower), and a heading first in the page makes that entry. Unchanged when the page has no
+    title heading (a site's override removed it)."""
+    match = _TITLE.search(search_html)
+    if match is None or not found:
         return search_html
-    at = start + len(_TITLE)
     shown = "".join(f"{escape(key)} · " for key in found)
-    return f"{search_html[:at]}{shown}{search_html[at:]}"
+    heading = f'<h1 id="{TITLE_ID}">{shown}{match.group(1)}</h1>'
+    return heading + search_html[: match.start()] + search_html[match.end() :]
