@@ -236,8 +236,8 @@ def context(catalog: Catalog, item: Published) -> dict[str, Any]:
         "timeline_who": any(entry.who is not None for entry in pm.timeline),
         "actions": [(action, overdue.get(id(action))) for action in pm.action_items],
         "columns": action_columns(item),
-        "durations": [
-            (label, item.durations[name]) for name, label in metrics.DURATION_LABELS.items()
+        "durations": [  # those the impact sentence does not give
+            (metrics.DURATION_LABELS[name], item.durations[name]) for name in ("time_to_detect",)
         ],
         "testing_kinds": TESTING_KINDS,
         "fold": FOLD,
