@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from mkdocs_postmortems.core import metrics, recurrence
 from mkdocs_postmortems.core.schema import Impact, TestingKind
@@ -173,22 +174,30 @@ def _related(catalog: Catalog, item: Published, links: Links) -> list[dict[str, 
     ]
 
 
-class Links:
-    """Links from a postmortem page, each worked out once per build: every postmortem page
-    sits in the same folder, so a link to a term page or another postmortem is the same
-    from all of them (and thousands of pages link to the same few terms)."""
+HERE = urls.postmortem("x")
+"""Any postmortem page: they all sit in one folder, so a link from one is a link from all."""
 
-    def __init__(self, catalog: Catalog) -> None:
+
+class Links:
+    """Links and badges of a postmortem page, each made once per build: every postmortem
+    page sits in the same folder, so a link to a term, an owner or another postmortem is the
+    same from all of them (and thousands of pages link to the same few). Owners' links and
+    severity badges are those of the `owner` and `severity` macros of `_common.html`, called
+    once per owner and level."""
+
+    def __init__(self, catalog: Catalog, env: jinja2.Environment) -> None:
         self.catalog = weakref.ref(catalog)  # the build lets the catalog go before rendering
+        self.env = env
         self.terms: dict[tuple[str, str], tuple[str, str]] = {}
         self.pages: dict[str, str] = {}
+        self.made: dict[tuple[str, str | None], Markup] = {}
 
     def term(self, kind: str, key: str) -> tuple[str, str]:
         """(href, label) of a term's page, from a postmortem page."""
         found = self.terms.get((kind, key))
         if found is None:
             catalog = self._catalog()
-            href = catalog.links.rel(urls.postmortem("x"), urls.term(kind, key))
+            href = catalog.links.rel(HERE, urls.term(kind, key))
             found = self.terms[kind, key] = (href, common.term_label(catalog, kind, key))
         return found
 
@@ -197,8 +206,27 @@ class Links:
         found = self.pages.get(other.src_uri)
         if found is None:
             rel = self._catalog().links.rel
-            found = self.pages[other.src_uri] = rel(urls.postmortem("x"), other.src_uri)
+            found = self.pages[other.src_uri] = rel(HERE, other.src_uri)
         return found
+
+    def owner(self, name: str | None) -> Markup:
+        """An action item owner, linked to their page (`c.owner`)."""
+        found = self.made.get(("owner", name))
+        if found is None:
+            made = self._macros().owner(self._catalog(), HERE, name)
+            found = self.made["owner", name] = Markup(made)
+        return found
+
+    def severity(self, level: str | None) -> Markup:
+        """A severity's badge (`c.severity`)."""
+        found = self.made.get(("severity", level))
+        if found is None:
+            made = self._macros().severity(self._catalog(), level)
+            found = self.made["severity", level] = Markup(made)
+        return found
+
+    def _macros(self) -> Any:
+        return self.env.get_template("_common.html").module
 
     def _catalog(self) -> Catalog:
         catalog = self.catalog()
@@ -209,18 +237,20 @@ class Links:
 _links: Links | None = None
 
 
-def links(catalog: Catalog) -> Links:
+def links(catalog: Catalog, env: jinja2.Environment) -> Links:
     """The catalog's `Links`, made for the first page of a build."""
     global _links
-    if _links is None or _links.catalog() is not catalog:
-        _links = Links(catalog)
+    if _links is None or _links.catalog() is not catalog or _links.env is not env:
+        _links = Links(catalog, env)
     return _links
 
 
-def context(catalog: Catalog, item: Published) -> dict[str, Any]:
+def context(
+    catalog: Catalog, item: Published, env: jinja2.Environment | None = None
+) -> dict[str, Any]:
     """What the page's templates are given: the models, and what is worked out for them."""
     pm = item.postmortem
-    page_links = links(catalog)
+    page_links = links(catalog, env or templates.environment(tuple(catalog.templates)))
     lead, impact = impact_sentence(item)
     overdue = {id(action): days for action, days in item.overdue}
     return {
@@ -305,8 +335,8 @@ def _shown(item: Published, made: dict[str, str]) -> Callable[[str], str]:
 def page(catalog: Catalog, item: Published) -> Page:
     """The page: the header above the body, its Markdown, and the record's sections below."""
     pm = item.postmortem
-    template = compiled(templates.environment(tuple(catalog.templates)))
-    made = parts(template.render(context(catalog, item)))
+    env = templates.environment(tuple(catalog.templates))
+    made = parts(compiled(env).render(context(catalog, item, env)))
     body = item.entry.body
     markdown = repeats.drop(body.lstrip("\n"), _shown(item, dict(made)))
     result = Page(
