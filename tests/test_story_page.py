@@ -418,3 +418,10 @@ def test_every_part_template_is_in_the_package() -> None:
     assert sorted(included) == sorted(
         p.name for p in TEMPLATES.glob("*.html") if p.name != "page.html"
     )
+
+
+def test_tags_link_to_their_pages() -> None:
+    page, catalog = _every_field()
+    details = dict(page.after)["Details"]
+    for tag in catalog.items[0].postmortem.tags:
+        assert f'<a class="pm-tag" href="../../tags/{tag}/">{tag}</a>' in details

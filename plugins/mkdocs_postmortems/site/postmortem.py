@@ -209,6 +209,14 @@ class Links:
             found = self.pages[other.src_uri] = rel(HERE, other.src_uri)
         return found
 
+    def tag(self, name: str) -> str:
+        """The href of a tag's page, from a postmortem page."""
+        found = self.pages.get(urls.tag(name))
+        if found is None:
+            target = urls.tag(name)
+            found = self.pages[target] = self._catalog().links.rel(HERE, target)
+        return found
+
     def owner(self, name: str | None) -> Markup:
         """An action item owner, linked to their page (`c.owner`)."""
         found = self.made.get(("owner", name))
