@@ -1,7 +1,7 @@
 """The MkDocs adapter: reads the knowledge base once per build and adds the generated site.
 
 Only glue lives here. Loading and validation are the core's (`corpus`), shared with the
-CLI; pages and data files come from `pages.build` as plain data. Every diagnostic is a
+CLI; pages and data files come from `site.build` as plain data. Every diagnostic is a
 warning on the plugin logger, so `mkdocs build --strict` fails on an invalid postmortem
 instead of publishing it silently.
 """
@@ -101,7 +101,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.taxonomy_problems: list[Diagnostic] = []
         self.folder_watch: serve.FolderWatch | None = None
         self.feed_links: HeadLinks | None = None
-        """The feeds each page announces in its head (`pages.feeds`)."""
+        """The feeds each page announces in its head (`site.feeds`)."""
 
     def _root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
@@ -228,6 +228,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         """Under serve: the errors page, and a page at each unpublished postmortem's place."""
         assert self.display is not None and self.catalog is not None
         published = {item.entry.path: item.src_uri for item in self.catalog.items}
+        self.display.templates = self.catalog.templates  # the site's overrides
         for page in self.display.pages(diagnostics, published, set(files.src_uris)):
             self.pages[page.src_uri] = page
             added = self._add(files, config, page.src_uri, "", InclusionLevel.NOT_IN_NAV)

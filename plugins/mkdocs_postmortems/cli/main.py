@@ -178,8 +178,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     _overdue_parser(commands)
     _report_parser(commands)
-    generate_command.add_parser(commands, _folder_arguments)
     _init_parser(commands)
+    generate_command.add_parser(commands, _folder_arguments)
     return parser
 
 
@@ -582,8 +582,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "stats": _stats,
         "overdue": _overdue,
         "report": _report,
-        "generate": _generate,
         "init": _init,
+        "generate": _generate,
     }
     try:
         return handlers[args.command](args)
