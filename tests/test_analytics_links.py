@@ -55,7 +55,8 @@ class _Cells(HTMLParser):
 
     def __init__(self, cls: str) -> None:
         super().__init__(convert_charrefs=True)
-        self.cls, self.inside, self.rows = cls, 0, []
+        self.cls, self.inside = cls, 0
+        self.rows: list[list[dict[str, object]]] = []
         self.cell: dict[str, object] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any, cast
 
-from mkdocs_postmortems.site import charts, colours
 from mkdocs_postmortems.analytics.rows import Rows
 from mkdocs_postmortems.core.corpus import Entry
 from mkdocs_postmortems.core.diagnostics import Diagnostic
+from mkdocs_postmortems.core.schema import Postmortem
 from mkdocs_postmortems.site import (
     calendars,
+    charts,
+    colours,
     exports,
     feeds,
     listings,
@@ -31,7 +33,6 @@ from mkdocs_postmortems.site import (
 )
 from mkdocs_postmortems.site.catalog import Catalog
 from mkdocs_postmortems.site.common import Page
-from mkdocs_postmortems.core.schema import Postmortem
 
 if TYPE_CHECKING:
     from mkdocs_postmortems.analytics.frames import Frames

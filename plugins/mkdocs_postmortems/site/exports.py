@@ -11,8 +11,8 @@ import io
 import json
 from typing import Any
 
-from mkdocs_postmortems.site.catalog import Catalog, Published
 from mkdocs_postmortems.core.schema import Postmortem
+from mkdocs_postmortems.site.catalog import Catalog, Published
 
 JSON_PATH = "data/postmortems.json"
 CSV_PATH = "data/postmortems.csv"

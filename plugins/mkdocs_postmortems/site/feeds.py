@@ -17,12 +17,12 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from mkdocs_postmortems.core.schema import Postmortem
 from mkdocs_postmortems.site import urls
 from mkdocs_postmortems.site.catalog import Catalog, Published
 from mkdocs_postmortems.site.common import term_label
 from mkdocs_postmortems.site.html import esc
 from mkdocs_postmortems.site.listings import KIND_NOUN, terms
-from mkdocs_postmortems.core.schema import Postmortem
 
 TAG = "tag:mkdocs-postmortems.invalid,2026:"
 """The start of every feed and entry id (RFC 4151): fixed, so ids survive a move of the site

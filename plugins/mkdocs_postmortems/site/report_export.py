@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mkdocs_postmortems.core import metrics
 from mkdocs_postmortems.analytics import report_data
+from mkdocs_postmortems.core import metrics
 from mkdocs_postmortems.site.html import esc, table
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")

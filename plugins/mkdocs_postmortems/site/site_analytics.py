@@ -3,11 +3,10 @@ site made with pandas, here or in a worker process (`run`)."""
 
 from __future__ import annotations
 
-from mkdocs_postmortems.site import charts
 from mkdocs_postmortems.analytics import frames as analytics_frames
 from mkdocs_postmortems.analytics import stats
 from mkdocs_postmortems.analytics.frames import Frames
-from mkdocs_postmortems.site import analytics, reports
+from mkdocs_postmortems.site import analytics, charts, reports
 from mkdocs_postmortems.site.build import AnalyticsJob, Made
 from mkdocs_postmortems.site.catalog import Catalog
 from mkdocs_postmortems.site.context import Context
