@@ -255,9 +255,7 @@ def test_nothing_is_wider_than_the_screen(
     problems = []
     for kind, path in page_kinds(site).items():
         page = open_at(tab, site, path, width)
-        # The open-work tables of term pages (site.owners, owners.css) keep hostile ticket
-        # ids and owners on one line: theirs to fix; here only the listings' own tables.
-        found = page.evaluate(WIDTH, "table.pm-work" if which == "hostile" else "")
+        found = page.evaluate(WIDTH, "")
         if found["page"] > found["view"] or found["tables"]:
             problems.append(f"{kind} ({path}) at {width}px: {found}")
         if which == "example":
