@@ -149,7 +149,7 @@ def test_term_pages_and_overdue_lists_stop_at_the_limit_and_say_where_the_rest_i
     overdue = len(stats["overdue_action_items"])
     assert overdue > LIST_LIMIT, "the fixture should have more overdue items than a list shows"
     actions = (big_site / "analytics" / "action-items" / "index.html").read_text("utf-8")
-    section = actions.split('class="pm-table pm-items pm-overdue-items"', 1)[1]
+    section = actions.split("pm-overdue-items", 1)[1]
     section = section.split("</table>", 1)[0]
     assert section.count("<tr") == LIST_LIMIT + 1  # and the head
     assert f"The {LIST_LIMIT} most overdue of {overdue:,} overdue items" in actions
