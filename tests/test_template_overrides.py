@@ -163,3 +163,33 @@ def test_the_docs_list_every_template_with_its_comment() -> None:
     )
     # Deeper folders would not be package data (pyproject globs one level of folders).
     assert all(name.count("/") <= 1 for name in on_disk)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("{% if %}broken", "owners/index.html:1: template: expected valid Jinja2, got"),
+        ("line one\n{{ no_such_value.attribute }}", "owners/index.html:2: template: Undefined"),
+    ],
+    ids=["syntax", "undefined"],
+)
+def test_a_broken_override_is_an_error_at_its_line_not_a_traceback(
+    tmp_path: Path, text: str, said: str
+) -> None:
+    import subprocess
+    import sys
+
+    project = _project(tmp_path, "broken")
+    _override(project, "owners/index.html", text)
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp_path / "site")],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "POSTMORTEMS_AS_OF": AS_OF},
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert said in done.stderr, done.stderr[-2000:]

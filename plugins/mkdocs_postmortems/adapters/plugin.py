@@ -46,7 +46,8 @@ from mkdocs_postmortems.site import build as site_module
 from mkdocs_postmortems.site import catalog as catalog_module
 from mkdocs_postmortems.site import feeds as feeds_module
 from mkdocs_postmortems.site import headings as headings_module
-from mkdocs_postmortems.site import home_marker, sanitize
+from mkdocs_postmortems.site import home_marker, sanitize, templates
+from mkdocs_postmortems.site import postmortem as postmortem_module
 from mkdocs_postmortems.site import problems as problems_module
 from mkdocs_postmortems.site import search as search_module
 from mkdocs_postmortems.site.common import Page
@@ -110,6 +111,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        templates.environment.cache_clear()  # under serve, an edited override shows next build
+        postmortem_module.compiled.cache_clear()
         if self.command == "serve":  # problems are shown on the pages, whatever `strict` says
             self.display = serve.Display()
         try:
@@ -432,6 +435,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if self.display is not None:
             self.display.stop()
             self.display = None
+        said = templates.problem(error)
+        if said is not None:  # a site's template override: its line, not a traceback
+            raise PluginError(f"postmortems: {said}") from None
 
     def on_shutdown(self) -> None:
         background.stop_all()  # an interrupted build (KeyboardInterrupt) skips on_build_error

@@ -88,9 +88,18 @@ def run(args: argparse.Namespace, read_folder: ReadFolder) -> int:
     if not corpus.ok:
         print("postmortems generate: files have errors; nothing written", file=sys.stderr)
         return EXIT_INVALID
-    made = generate.generate(
-        corpus.entries, taxonomy, as_of, config, include_drafts=args.include_drafts
-    )
+    from mkdocs_postmortems.site import templates
+
+    try:
+        made = generate.generate(
+            corpus.entries, taxonomy, as_of, config, include_drafts=args.include_drafts
+        )
+    except Exception as error:  # a site's template override: its line, not a traceback
+        said = templates.problem(error)
+        if said is None:
+            raise
+        print(f"postmortems generate: {said}", file=sys.stderr)
+        return EXIT_INVALID
     sys.stderr.write(diag.format_text(made.problems))
     if any(problem.level == "error" for problem in made.problems):
         print("postmortems generate: nothing written", file=sys.stderr)

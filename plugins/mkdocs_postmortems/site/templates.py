@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -76,6 +77,23 @@ def environment(custom_dirs: tuple[str, ...] = ()) -> jinja2.Environment:
     env.globals["urls"] = urls
     env.globals["term_label"] = term_label
     return env
+
+
+def problem(error: BaseException) -> str | None:
+    """A template that cannot be rendered (a site's override, most likely), said as
+    `path:line: template: ...` instead of a traceback; None for any other error."""
+    if not isinstance(error, jinja2.TemplateError):
+        return None
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        where = f"{error.filename or error.name or 'template'}:{error.lineno}"
+        return f"{where}: template: expected valid Jinja2, got {error.message}"
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if frame.filename.endswith(".html")
+    ]
+    where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "template"
+    return f"{where}: template: {type(error).__name__}: {error}"
 
 
 def render(custom_dirs: Sequence[str], name: str, **context: Any) -> str:
