@@ -251,6 +251,6 @@ def test_relpath_agrees_with_posixpath(target: str, base: str) -> None:
     ],
 )
 def test_a_timestamp_is_shown_as_written_with_its_offset(value: dt.datetime, expected: str) -> None:
-    from mkdocs_postmortems.site.common import when
+    from mkdocs_postmortems.site.templates import when
 
     assert when(value) == f'<time datetime="{value.isoformat()}">{expected}</time>'

@@ -180,7 +180,7 @@ class AnalyticsJob:
 
 @dataclass(frozen=True)
 class Glance:
-    """What the analytics pages read of a postmortem (`common.summary_item`, `Published`)."""
+    """What the analytics pages read of a postmortem (the summaries of `listings`, `Published`)."""
 
     id: str | None
     title: str | None

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from mkdocs_postmortems.core.html_rules import tooltip
-from mkdocs_postmortems.site import urls
-from mkdocs_postmortems.site.catalog import Catalog, Published
+from mkdocs_postmortems.site.catalog import Catalog
 from mkdocs_postmortems.site.headings import Headings
-from mkdocs_postmortems.site.html import esc, link, searched_as_text, unsearched
+from mkdocs_postmortems.site.html import searched_as_text
 
 SLOT = "@@postmortems-slot-{}@@"
 """Placeholder paragraph in a page's Markdown, replaced by trusted HTML after rendering,
@@ -93,16 +90,6 @@ def _titles(sections: list[tuple[str | None, str]]) -> list[str]:
     return [heading for heading, _ in sections if heading is not None]
 
 
-def severity_badge(catalog: Catalog, level: str | None) -> str:
-    if level is None:
-        return ""
-    rank = catalog.taxonomy.rank(level)
-    info = catalog.taxonomy.severities.get(level)
-    label = f"{level} · {info.label}" if info else level
-    title = f' title="{esc(tooltip(info.description))}"' if info else ""
-    return f'<span class="pm-sev pm-sev-{min(rank, 5)}"{title}>{esc(label)}</span>'
-
-
 def term_label(catalog: Catalog, kind: str, key: str) -> str:
     if kind == "factors":
         factor = (catalog.taxonomy.contributing_factors or {}).get(key)
@@ -111,52 +98,3 @@ def term_label(catalog: Catalog, kind: str, key: str) -> str:
         level = catalog.taxonomy.severities.get(key)
         return f"{key} · {level.label}" if level else key
     return key
-
-
-def term_links(catalog: Catalog, here: str, kind: str, keys: list[str]) -> str:
-    return ", ".join(
-        link(catalog.links.rel(here, urls.term(kind, key)), term_label(catalog, kind, key))
-        for key in keys
-    )
-
-
-def when(value: dt.datetime | None) -> str:
-    """A timestamp as its author wrote it (own offset), machine-readable in <time>."""
-    if value is None:
-        return "\u2013"
-    iso = value.isoformat()  # YYYY-MM-DDTHH:MM:SS[.ffffff][+HH:MM]; strftime is slower
-    shown = f"{iso[:10]} {iso[11 : 19 if value.second else 16]}"
-    offset = iso[-6:] if value.utcoffset() else "UTC"
-    return f'<time datetime="{esc(iso)}">{esc(shown)} {offset}</time>'
-
-
-def day(value: dt.date | None) -> str:
-    if value is None:
-        return "\u2013"
-    return f'<time datetime="{value.isoformat()}">{value.isoformat()}</time>'
-
-
-def summary_item(catalog: Catalog, here: str, item: Published) -> str:
-    """One postmortem in a listing: title, id, date, severity and its summary."""
-    pm = item.postmortem
-    started = pm.started_at.date() if pm.started_at else pm.date
-    parts = [
-        '<li class="pm-summary">',
-        link(catalog.links.rel(here, item.src_uri), item.title, "pm-summary__title"),
-        f' <span class="pm-summary__meta">{esc(item.id)} · {day(started)} · '
-        f"{severity_badge(catalog, pm.severity)}</span>",
-    ]
-    if pm.summary:
-        parts.append(f'<p class="pm-summary__text">{esc(pm.summary)}</p>')
-    parts.append("</li>")
-    return "".join(parts)
-
-
-def summary_list(catalog: Catalog, here: str, items: list[Published]) -> str:
-    if not items:
-        return '<p class="pm-empty">No postmortems yet.</p>'
-    return unsearched(
-        '<ul class="pm-summaries">\n'
-        + "\n".join(summary_item(catalog, here, i) for i in items)
-        + "\n</ul>"
-    )

@@ -88,15 +88,6 @@ def link(href: str, text: str, cls: str | None = None) -> str:
     return f'<a href="{esc(href)}"{attr}>{esc(text)}</a>'
 
 
-def join(parts: Iterable[str], sep: str = ", ") -> str:
-    return sep.join(parts)
-
-
-def multiline(text: str) -> str:
-    """Escaped text with its line breaks kept as <br>; authors write paragraphs in YAML."""
-    return "<br>\n".join(esc(line) for line in text.split("\n"))
-
-
 def table(
     head: Iterable[str],
     rows: Iterable[Iterable[str]],
@@ -118,13 +109,3 @@ def table(
         out.append(tr + "\n".join(f"<td>{cell}</td>" for cell in row) + "</tr>")
     out.append("</tbody></table></div>")
     return "\n".join(out)
-
-
-def definition_list(items: Iterable[tuple[str, str]], cls: str = "") -> str:
-    """A <dl> from (escaped term, escaped value) pairs; the card's layout."""
-    klass = f' class="{cls}"' if cls else ""
-    parts = [f"<dl{klass}>"]
-    for term, value in items:
-        parts.append(f"<div><dt>{term}</dt>\n<dd>{value}</dd></div>")
-    parts.append("</dl>")
-    return "\n".join(parts)
