@@ -9,14 +9,16 @@ sanitised here, as the plugin does, and written as HTML too. Section headings st
 Markdown, so that the generator's table of contents lists them.
 
 The docs folder keeps its hand-written files: a manifest (`MANIFEST`) lists what the last
-run wrote, so that the next run removes what it no longer makes, and refuses to write over
-any file it did not make. `index.md` is the one hand-written file it edits: the region
-between the home markers (`home_marker`) becomes the home block.
+run wrote, so that the next run removes what it no longer makes (if nobody changed it since),
+and refuses to write over any file it did not make, or at the URL of one. `index.md` is the
+one hand-written file it edits: the region between the home markers (`home_marker`) becomes
+the home block.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html as html_module
 import json
 import os
@@ -31,7 +33,7 @@ from urllib.parse import unquote
 import markdown
 import yaml
 
-from mkdocs_postmortems.adapters import analytics_build
+from mkdocs_postmortems.adapters import analytics_build, destinations
 from mkdocs_postmortems.analytics import rows as analytics_rows
 from mkdocs_postmortems.core import body_check
 from mkdocs_postmortems.core.corpus import Entry
@@ -48,7 +50,8 @@ from mkdocs_postmortems.site.html import esc
 from mkdocs_postmortems.site.postmortem import SECTIONS
 
 MANIFEST = ".postmortems-generated"
-"""In the docs folder: the paths the last run wrote, one a line. Generators skip dotfiles."""
+"""In the docs folder: the paths the last run wrote, one a line after the SHA-256 of what it
+wrote there. Generators skip dotfiles."""
 HOME = "index.md"
 BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")
 """MkDocs adds these to every site's `markdown_extensions`; so do its forks."""
@@ -329,16 +332,41 @@ class Written:
     written: list[str] = field(default_factory=list)
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    """Files the last run wrote and this one does not, left in place because their content
+    is not what that run wrote (someone edited them, or listed a file of theirs)."""
     home: str = ""
     """How the home block got in: 'edited', 'generated', or 'no marker'."""
 
 
+_HASHED = re.compile(r"([0-9a-f]{64})  (.+)")
+
+
 def read_manifest(out: Path) -> set[str]:
+    """The paths the last run wrote."""
+    return set(read_hashes(out))
+
+
+def read_hashes(out: Path) -> dict[str, str | None]:
+    """The paths the last run wrote, each with the SHA-256 of what it wrote (None from a
+    manifest line without one: such a file is never removed)."""
     try:
         lines = (out / MANIFEST).read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
-        return set()
-    return {line for line in lines if line and not line.startswith("#") and _safe(line)}
+        return {}
+    found: dict[str, str | None] = {}
+    for line in lines:
+        if not line or line.startswith("#"):
+            continue
+        hashed = _HASHED.fullmatch(line)
+        path, digest = (hashed.group(2), hashed.group(1)) if hashed else (line, None)
+        if _safe(path):
+            found[path] = digest
+    return found
+
+
+def _sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
 
 
 def _safe(path: str) -> bool:
@@ -347,11 +375,17 @@ def _safe(path: str) -> bool:
     return not path.startswith("/") and all(part not in ("", ".", "..") for part in parts)
 
 
-def write(out: Path, generated: Generated, site_name: str) -> Written:
+def write(
+    out: Path, generated: Generated, site_name: str, *, use_directory_urls: bool = True
+) -> Written:
     """Write `generated` into the docs folder `out`: only the paths it makes (and the home
-    region of `index.md`), never over a file an earlier run did not write."""
+    region of `index.md`), never over a file an earlier run did not write, nor at the URL
+    of one."""
+    if os.path.lexists(out) and not out.is_dir():
+        raise GenerateError([f"{out}: expected a docs folder, got a file"])
     out.mkdir(parents=True, exist_ok=True)
-    before = read_manifest(out)
+    hashes = read_hashes(out)
+    before = set(hashes)
     files = dict(generated.files)
     home_path = out / HOME
     home_text: str | None = None
@@ -375,14 +409,14 @@ def write(out: Path, generated: Generated, site_name: str) -> Written:
     conflicts += [
         path for path in sorted(files) if any((out / parent).is_file() for parent in _parents(path))
     ]
-    if conflicts:
-        raise GenerateError(
-            [
-                f"{out / path}: expected a file written by postmortems generate (listed in "
-                f"{out / MANIFEST}), got a file of the docs folder there; move it or remove it"
-                for path in conflicts
-            ]
-        )
+    messages = [
+        f"{out / path}: expected a file written by postmortems generate (listed in "
+        f"{out / MANIFEST}), got a file of the docs folder there; move it or remove it"
+        for path in conflicts
+    ]
+    messages += _same_url(out, files, before, use_directory_urls)
+    if messages:
+        raise GenerateError(messages)
     for path in sorted(files):
         target = out / path
         content = files[path]
@@ -400,14 +434,47 @@ def write(out: Path, generated: Generated, site_name: str) -> Written:
             result.unchanged += 1
     for path in sorted(before - files.keys()):
         target = out / path
-        if target.is_file() and not target.is_symlink():
-            target.unlink()
-            result.removed.append(path)
-            _prune(target.parent, out)
-    manifest = "".join(f"{path}\n" for path in sorted(files))
-    header = "# Written by `postmortems generate`: the next run replaces or removes these.\n"
+        if not target.is_file() or target.is_symlink():
+            continue
+        if hashes[path] is None or _sha256(target.read_bytes()) != hashes[path]:
+            result.kept.append(path)
+            continue
+        target.unlink()
+        result.removed.append(path)
+        _prune(target.parent, out)
+    manifest = "".join(f"{_sha256(files[path])}  {path}\n" for path in sorted(files))
+    header = (
+        "# Written by `postmortems generate`: the next run replaces these, and removes those\n"
+        "# it no longer makes if their content is still the SHA-256 given here.\n"
+    )
     (out / MANIFEST).write_text(header + manifest, encoding="utf-8")
     return result
+
+
+def _same_url(
+    out: Path, files: Mapping[str, bytes], skipped: set[str], use_directory_urls: bool
+) -> list[str]:
+    """A hand-written file at the URL of a generated one under another name
+    (`severity.md` and `severity/index.md`, `README.md` and `index.md`): the generator would
+    publish one of them without a word. The same rule as the plugin's (`collisions`)."""
+    generated_at = {destinations.dest_uri(path, use_directory_urls): path for path in files}
+    found: list[str] = []
+    for folder, dirs, names in os.walk(out):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        relative = Path(folder).relative_to(out).as_posix()
+        for name in sorted(names):
+            path = name if relative == "." else f"{relative}/{name}"
+            if name.startswith(".") or path in files or path in skipped:
+                continue
+            dest = destinations.dest_uri(path, use_directory_urls)
+            mine = generated_at.get(dest)
+            if mine is not None:
+                found.append(
+                    f"{out / path}: expected a URL of its own, got "
+                    f"{destinations.url(dest, use_directory_urls)} which postmortems generate "
+                    f"writes ({out / mine}); rename or move {out / path}"
+                )
+    return found
 
 
 def _parents(path: str) -> list[str]:

@@ -4,6 +4,7 @@ that run no plugin (see `adapters.generate` and docs/generators.md)."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -32,8 +33,9 @@ def add_parser(
         description="Write every postmortem page, index, analytics page, report, chart, data "
         "file, feed, calendar and asset the plugin would add, into DOCS_DIR, as Markdown and "
         "other files any generator reading a docs folder builds. Hand-written files are never "
-        "overwritten; files an earlier run wrote and this one does not are removed. Exit 1 "
-        "when a file has errors (nothing is written), 2 on a usage or internal error.",
+        "overwritten, nor given a generated page's URL; files an earlier run wrote and this "
+        "one does not are removed, unless changed since. Exit 1 when a file has errors "
+        "(nothing is written), 2 on a usage or internal error.",
     )
     folder_arguments(generate, "overdue is judged on")
     generate.add_argument(
@@ -81,6 +83,14 @@ def run(args: argparse.Namespace, read_folder: ReadFolder) -> int:
         config = replace(config, site_url=args.site_url or None)
     if args.site_name is not None:
         config = replace(config, site_name=args.site_name)
+    in_the_way = _not_a_folder(args.out)
+    if in_the_way is not None:
+        print(
+            f"postmortems generate: --out {args.out}: expected a docs folder, got a file "
+            f"({in_the_way}); name the folder the generator reads (docs, say)",
+            file=sys.stderr,
+        )
+        return EXIT_CRASH
     read = read_folder(args, "generate", EXIT_CRASH)
     if isinstance(read, int):
         return read
@@ -105,7 +115,9 @@ def run(args: argparse.Namespace, read_folder: ReadFolder) -> int:
         print("postmortems generate: nothing written", file=sys.stderr)
         return EXIT_INVALID
     try:
-        written = generate.write(args.out, made, config.site_name)
+        written = generate.write(
+            args.out, made, config.site_name, use_directory_urls=config.use_directory_urls
+        )
     except generate.GenerateError as error:
         return _refused(error, EXIT_INVALID)
     print(
@@ -118,6 +130,13 @@ def run(args: argparse.Namespace, read_folder: ReadFolder) -> int:
         print(
             f"postmortems generate: {args.config or 'mkdocs.yml'} lists the postmortems plugin, "
             "which would find the generated files in its way: build this docs folder without it",
+            file=sys.stderr,
+        )
+    for path in written.kept:
+        print(
+            f"postmortems generate: {args.out / path}: kept, though no longer generated: "
+            f"it is not what an earlier run wrote there (listed in "
+            f"{args.out / generate.MANIFEST}); remove it if it is not yours",
             file=sys.stderr,
         )
     if written.home == "no marker":
@@ -144,6 +163,14 @@ def _config(path: Path | None) -> SiteConfig:
     if not path.is_file():
         raise generate.GenerateError([f"{path}: expected a mkdocs.yml, got no such file"])
     return generate.read_config(path)
+
+
+def _not_a_folder(out: Path) -> Path | None:
+    """The file at `out`, or at one of the folders it would be made in."""
+    for place in (out, *out.parents):
+        if os.path.lexists(place):
+            return None if place.is_dir() else place
+    return None
 
 
 def _refused(error: Exception, code: int) -> int:
