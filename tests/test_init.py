@@ -63,9 +63,13 @@ def kb(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
 # --- what it writes
 
 
+GIT_LINE = f"mkdocs-postmortems @ git+{init.REPOSITORY}@" + "0123abcd" * 5
+
+
 def test_init_writes_the_repository_and_prints_the_next_commands(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(init, "requirement", lambda: GIT_LINE)  # as from a git install
     target = tmp_path / "new-kb"
     assert main(["init", str(target)]) == 0
     out, err = capsys.readouterr()
@@ -149,6 +153,64 @@ def test_requirements_name_this_package(tmp_path: Path, capsys: pytest.CaptureFi
     assert installs(tmp_path / "b") == [spec]
 
 
+@pytest.mark.parametrize("given", [None, f"mkdocs-postmortems=={__version__}"])
+def test_a_version_pin_is_warned_about(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    given: str | None,
+) -> None:
+    """From a folder or a wheel, `init` can only name the version, which pip cannot find
+    on PyPI: it says so, and how to name a commit instead."""
+    monkeypatch.setattr(init, "requirement", lambda: init.requirement_from(None))
+    target = tmp_path / "new-kb"
+    assert main(["init", str(target), *(["--requirement", given] if given else [])]) == 0
+    out, err = capsys.readouterr()
+    pin = f"mkdocs-postmortems=={__version__}"
+    assert pin in (target / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert err.startswith(f"postmortems init: warning: requirements.txt names '{pin}'")
+    assert "not on PyPI" in err and "--requirement SPEC" in err
+    example = shlex.quote(f"mkdocs-postmortems @ git+{init.REPOSITORY}@main")
+    assert f"--requirement {example}" in err
+    [hint] = [line for line in out.split("next:")[1].splitlines() if "requirements" in line]
+    assert "first edit requirements.txt" in hint and init.REPOSITORY in hint
+
+
+def test_a_git_requirement_is_not_warned_about(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["init", str(tmp_path / "kb"), "--requirement", GIT_LINE]) == 0
+    out, err = capsys.readouterr()
+    assert err == "" and "requirements.txt" not in out.split("next:")[1]
+
+
+def test_the_example_page_has_no_heading_twice(tmp_path: Path) -> None:
+    """The example's body sections and the sections its fields make differ: the built page
+    shows each h2 once."""
+    assert main(["init", str(tmp_path / "kb"), "--requirement", GIT_LINE]) == 0
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "POSTMORTEMS_AS_OF": "2026-11-24"}
+    site = tmp_path / "site"
+    built = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+        cwd=tmp_path / "kb",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    page = (site / "postmortems" / Path(EXAMPLE).stem / "index.html").read_text(encoding="utf-8")
+    article = page.split("<article", 1)[1].split("</article>", 1)[0]
+    headings = [
+        re.sub(r"<[^>]+>|¶", "", found).strip()
+        for found in re.findall(r"<h2[^>]*>(.*?)</h2>", article, re.DOTALL)
+    ]
+    assert len(headings) >= 6, headings
+    assert "Why it was not caught earlier" in headings
+    assert len(headings) == len(set(headings)), headings
+
+
 @pytest.mark.parametrize(
     ("direct_url", "expected"),
     [
@@ -162,6 +224,11 @@ def test_requirements_name_this_package(tmp_path: Path, capsys: pytest.CaptureFi
             "mkdocs-postmortems @ git+https://github.com/org/postmortems@0123abc",
         ),
         ('{"url": "ssh://git@host/org/pm", "vcs_info": {"vcs": "git", "commit_id": "1"}}', None),
+        ('{"url": "file:///src/pm", "vcs_info": {"vcs": "git", "commit_id": "1"}}', None),
+        (
+            '{"url": "file:///dist/mkdocs_postmortems-0.1.0-py3-none-any.whl", "archive_info": {}}',
+            None,
+        ),
         ('{"url": "https://host/pm", "vcs_info": {"vcs": "hg", "commit_id": "1"}}', None),
     ],
 )
@@ -460,7 +527,8 @@ def test_a_wheel_in_a_clean_venv_starts_a_knowledge_base_that_builds(tmp_path: P
     assert installed.strip() == _source_version()
 
     out = _run([bin_dir / "postmortems", "init", "new-kb"], tmp_path, env)
-    assert out.splitlines()[-3].strip() == "cd new-kb"
+    assert out.splitlines()[-4].strip() == "cd new-kb"
+    assert "first edit requirements.txt" in out.splitlines()[-3]  # from a wheel: a version pin
     kb = tmp_path / "new-kb"
     assert _files(kb) == EXPECTED
     env["POSTMORTEMS_AS_OF"] = "2026-11-24"

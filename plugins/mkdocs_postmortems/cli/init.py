@@ -21,6 +21,10 @@ from mkdocs_postmortems import __version__
 from mkdocs_postmortems.site import home_marker
 
 DISTRIBUTION = "mkdocs-postmortems"
+REPOSITORY = "https://github.com/bazaarly/postmortems"
+"""The package's published git repository (as `.pre-commit-hooks.yaml` names it): it is not
+on PyPI, so this is where pip installs it from."""
+GIT_EXAMPLE = f"{DISTRIBUTION} @ git+{REPOSITORY}@main"
 _DOT = "dot-"
 _HOME_BLOCK = "@HOME_BLOCK@"
 _REQUIREMENT = "@REQUIREMENT@"
@@ -66,6 +70,25 @@ def requirement_from(direct_url: str | None) -> str:
             if vcs.get("vcs") == "git" and isinstance(commit, str):
                 return f"{DISTRIBUTION} @ git+{url}@{commit}"
     return f"{DISTRIBUTION}=={__version__}"
+
+
+def by_version_only(line: str) -> bool:
+    """Whether a requirements line names this package by version alone, which pip looks up
+    on PyPI, where the package is not."""
+    return line.strip().replace(" ", "").startswith(f"{DISTRIBUTION}==")
+
+
+def version_pin_warning(line: str) -> list[str]:
+    """What `init` says on stderr when it could only write a version pin (this copy came
+    from a folder or a wheel): `pip install -r requirements.txt` would fail until it is
+    changed."""
+    return [
+        f"warning: requirements.txt names {line!r}, which pip cannot install: "
+        f"{DISTRIBUTION} is not on PyPI, and this copy was installed from a folder or a wheel",
+        "warning: name a commit of its git repository instead, in requirements.txt or with "
+        f"--requirement SPEC, e.g. postmortems init DIR --force --requirement "
+        f"{shlex.quote(GIT_EXAMPLE)}",
+    ]
 
 
 def starter_files(requirement_line: str) -> list[StarterFile]:
@@ -153,10 +176,16 @@ def _replaceable(target: Path, relative: PurePosixPath) -> bool:
     return not place.is_symlink() and place.is_file()
 
 
-def next_commands(target: Path) -> list[str]:
+def next_commands(target: Path, requirement_line: str = "") -> list[str]:
     """What to run next, as printed after the files."""
+    fix = (
+        [f"# first edit requirements.txt: {requirement_line} is not on PyPI ({GIT_EXAMPLE})"]
+        if by_version_only(requirement_line)
+        else []
+    )
     return [
         f"cd {shlex.quote(str(target))}",
+        *fix,
         "postmortems validate   # the example postmortem passes",
         "mkdocs serve           # the site at http://127.0.0.1:8000",
     ]

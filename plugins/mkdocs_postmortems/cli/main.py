@@ -204,8 +204,10 @@ def _init_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     init.add_argument(
         "--requirement",
         metavar="SPEC",
-        help="what requirements.txt installs (default: this version by name, or the git "
-        "commit this copy was installed from)",
+        help="what requirements.txt installs (default: the git commit this copy was "
+        "installed from; else this version by name, which pip cannot find on PyPI: then "
+        "name a commit, e.g. 'mkdocs-postmortems @ git+https://github.com/bazaarly/"
+        "postmortems@main')",
     )
 
 
@@ -554,7 +556,8 @@ def _report(args: argparse.Namespace) -> int:
 def _init(args: argparse.Namespace) -> int:
     from mkdocs_postmortems.cli import init
 
-    files = init.starter_files(args.requirement or init.requirement())
+    requirement = args.requirement or init.requirement()
+    files = init.starter_files(requirement)
     try:
         written = init.write(args.dir, files, force=args.force)
     except init.InitError as error:
@@ -562,8 +565,11 @@ def _init(args: argparse.Namespace) -> int:
         return EXIT_CRASH
     for path in written:
         print(path)
+    if init.by_version_only(requirement):
+        warning = init.version_pin_warning(requirement)
+        sys.stderr.write("".join(f"postmortems init: {m}\n" for m in warning))
     print("\nnext:")
-    for command in init.next_commands(args.dir):
+    for command in init.next_commands(args.dir, requirement):
         print(f"  {command}")
     return EXIT_OK
 
