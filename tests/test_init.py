@@ -548,3 +548,22 @@ def test_a_wheel_in_a_clean_venv_starts_a_knowledge_base_that_builds(tmp_path: P
     for analytics in ("analytics", "analytics/severity", "analytics/action-items", "reports"):
         assert (site / analytics / "index.html").is_file(), analytics
     assert (site / "reports" / "2026-Q1" / "index.html").is_file()
+
+
+def _pip_compile(text: str) -> str:
+    [found] = re.findall(r"^pip-compile .*?(?<!\\)$", text, re.MULTILINE | re.DOTALL)
+    return " ".join(found.replace("\\\n", " ").split())
+
+
+def test_the_lock_instructions_agree(kb: Path) -> None:
+    """The starter's README and docs/starting.md lock the same way: every dependency with
+    its hash, the package itself (a git requirement, which has no hash) left out and
+    installed without dependencies."""
+    starter = (kb / "README.md").read_text(encoding="utf-8")
+    ours = (REPO / "docs" / "starting.md").read_text(encoding="utf-8")
+    command = _pip_compile(starter)
+    assert command == _pip_compile(ours)
+    assert "--generate-hashes" in command and "--unsafe-package mkdocs-postmortems" in command
+    for text in (starter, ours):
+        assert "pip install --require-hashes -r requirements.lock" in text
+        assert "pip install --no-deps -r requirements.txt" in text
