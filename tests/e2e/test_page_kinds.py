@@ -1,20 +1,25 @@
 """Every kind of page, at 1280 px and at 390 px: nothing wider than the viewport or its
-column, no table that scrolls sideways, and a screenshot of each kept in
-test-artifacts/screenshots/ (`kinds-<kind>-<width>.png`) for a reader to look at."""
+column, no table that scrolls sideways, no short word broken across lines, and a screenshot
+of each kept in test-artifacts/screenshots/ for a reader to look at.
+
+Two sites: the repository's example (`kinds-<kind>-<width>.png`) and
+tests/fixtures/kb-long-tokens (`kinds-long-<kind>-<width>.png`), whose ids, owners, tags and
+tickets are longer than any column, beside ordinary ones that must stay whole."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from e2e.support import Site, Tab
+from e2e.support import REPO, Site, Tab, mkdocs_build, serve
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = (1280, 390)
 
-FIT = """() => {
+FIT = r"""() => {
   const root = document.scrollingElement;
   const article = document.querySelector("article") || document.body;
   const column = article.getBoundingClientRect();
@@ -34,13 +39,25 @@ FIT = """() => {
     const box = el.getBoundingClientRect();
     if (box.width && box.right > column.right + 1) wide.add(`${el.tagName} ${el.className}`);
   }
+  /* A long token may break, an ordinary one may not: a link whose text is one word of at
+     most 24 characters (PM-2026-105, HOTFIX-231, ana.silva) sits on one line. */
+  const broken = new Set();
+  for (const link of article.querySelectorAll("a")) {
+    const text = link.textContent.trim();
+    if (!text || /\s/.test(text) || text.length > 24) continue;
+    if (link.closest("pre, code, .md-nav, .headerlink")) continue;
+    const lines = new Set([...link.getClientRects()].map((r) => Math.round(r.top)));
+    if (lines.size > 1) broken.add(text);
+  }
   return {
     page: root.scrollWidth <= root.clientWidth,
     tables: tables.slice(0, 5),
     wide: [...wide].slice(0, 5),
+    broken: [...broken].slice(0, 5),
   };
 }"""
-"""Whether the page fits its viewport, and which tables or elements reach past their column."""
+"""Whether the page fits its viewport, which tables or elements reach past their column, and
+which short link texts break across lines."""
 
 
 def _first_page(root: Path, folder: str) -> str:
@@ -125,23 +142,48 @@ def _largest_postmortem(root: Path) -> str:
     return largest.parent.relative_to(root).as_posix() + "/"
 
 
+LONG_TOKENS = REPO / "tests" / "fixtures" / "kb-long-tokens"
+
+
 @pytest.fixture(scope="module")
-def kinds(example_site: Site) -> dict[str, str]:
-    return _kinds(example_site.root)
+def long_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """tests/fixtures/kb-long-tokens, built once per module and served."""
+    root = tmp_path_factory.mktemp("long-tokens-site")
+    mkdocs_build(LONG_TOKENS, root)
+    with serve(root) as url:
+        yield Site(root, url)
+
+
+EXAMPLE_DOCS = ("schema", "writing")
+"""Kinds that are pages of the example's own docs/ folder, which kb-long-tokens does not have."""
+SITES = {"example": "kinds", "long": "kinds-long"}
+"""Each site tested, and the prefix of its screenshots."""
+
+
+@pytest.fixture(scope="module", params=tuple(SITES))
+def site(request: pytest.FixtureRequest) -> tuple[str, Site, dict[str, str]]:
+    """One site (its name, itself, where its page kinds are)."""
+    name: str = request.param
+    built: Site = request.getfixturevalue("example_site" if name == "example" else "long_site")
+    return name, built, _kinds(built.root)
 
 
 @pytest.mark.parametrize("kind", KIND_NAMES)
 def test_every_page_kind_fits_a_desktop_and_a_phone(
-    tab: Tab, example_site: Site, kinds: dict[str, str], kind: str
+    tab: Tab, site: tuple[str, Site, dict[str, str]], kind: str
 ) -> None:
+    name, built, kinds = site
+    if name == "long" and kind in EXAMPLE_DOCS:
+        pytest.skip("a page of the example's docs/, not generated")
     path = kinds[kind]
     for width in WIDTHS:
         tab.page.set_viewport_size({"width": width, "height": 900})
-        url = example_site.url + path
+        url = built.url + path
         if kind == "not-found":
             tab.page.goto(url, wait_until="load")
         else:
             tab.open(url)
-        tab.screenshot(f"kinds-{kind}-{width}")
+        tab.screenshot(f"{SITES[name]}-{kind}-{width}")
         found = tab.page.evaluate(FIT)
-        assert found == {"page": True, "tables": [], "wide": []}, f"/{path} at {width} px: {found}"
+        expected = {"page": True, "tables": [], "wide": [], "broken": []}
+        assert found == expected, f"{name}: /{path} at {width} px: {found}"
