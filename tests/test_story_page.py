@@ -134,7 +134,11 @@ def test_the_impact_sentence_gives_the_figures_it_has() -> None:
 @pytest.mark.parametrize(
     ("impact", "sentence"),
     [
-        ("", "For 1 h 00 min (mitigated after 40 min)."),
+        ("", "For 1 h 00 min (mitigated after 40 min); no impact recorded."),
+        (
+            "impact:\n  reputation: 37 support tickets\n",
+            "For 1 h 00 min (mitigated after 40 min); impact described below.",
+        ),
         ("impact:\n  users_affected: about 4% of EU users\n", "users affected: about 4% of EU"),
         ("impact:\n  users_affected: 1\n  revenue_usd: 8000\n", "1 user affected; $8,000 revenue"),
         (
@@ -147,6 +151,39 @@ def test_impact_sentences(tmp_path: Path, impact: str, sentence: str) -> None:
     page, _ = _page(tmp_path, extra=impact)
     shown = page.before[0][1].split('<p class="pm-impact">', 1)[1].split("</p>", 1)[0]
     assert sentence in shown
+
+
+def test_an_impact_sentence_is_never_a_bare_duration(tmp_path: Path) -> None:
+    """The reviewer's case: resolved, no mitigation time, no impact field."""
+    extra = "impact:\n  users_affected: 3\n"
+    page, _ = _page(tmp_path, extra="")
+    shown = page.before[0][1].split('<p class="pm-impact">', 1)[1].split("</p>", 1)[0]
+    assert re.fullmatch(r"For .+; no impact recorded\.", shown), shown
+    (tmp_path / "figures").mkdir()
+    figures, _ = _page(tmp_path / "figures", extra=extra)
+    assert "no impact recorded" not in figures.before[0][1]
+
+
+def _hotfix_section(tmp_path: Path, hotfix: str) -> str:
+    tmp_path.mkdir(exist_ok=True)
+    page, _ = _page(tmp_path, extra="hotfix:\n  tag: v1.2.1\n" + hotfix)
+    return dict(page.after)["Hotfix"]
+
+
+def test_a_hotfix_without_testing_says_not_recorded(tmp_path: Path) -> None:
+    for name, hotfix in (("absent", ""), ("empty", "  testing: []\n")):
+        shown = _hotfix_section(tmp_path / name, hotfix)
+        testing = shown.split("<dt>Testing performed</dt>", 1)[1].split("</div>", 1)[0]
+        assert "Not recorded" in testing, name
+        assert "☐" not in testing and "pm-checklist" not in testing, name
+
+
+def test_a_hotfix_with_testing_keeps_its_checklist(tmp_path: Path) -> None:
+    shown = _hotfix_section(tmp_path, "  testing: [unit, staging]\n")
+    testing = shown.split("<dt>Testing performed</dt>", 1)[1].split("</div>", 1)[0]
+    assert "Not recorded" not in testing
+    assert '<li class="pm-done">☑ unit</li>' in testing
+    assert '<li class="pm-not-done">☐ canary</li>' in testing
 
 
 def test_an_impact_of_words_only_goes_below_the_body(tmp_path: Path) -> None:

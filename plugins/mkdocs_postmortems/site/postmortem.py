@@ -62,7 +62,9 @@ _HEADINGS = frozenset(SECTIONS)
 def impact_sentence(item: Published) -> tuple[str | None, list[str]]:
     """The impact as a sentence: how long (time to resolve, and to mitigate), then each
     figure the postmortem gives, e.g. ("For 1 h 53 min (mitigated after 29 min)",
-    ["12,000 users affected", "$18,500 revenue impact", "no data lost"])."""
+    ["12,000 users affected", "$18,500 revenue impact", "no data lost"]). With no figure,
+    the duration says so: "For 8 h 18 min; no impact recorded" (or "impact described
+    below" when the impact has only words, shown below the body)."""
     resolve = item.durations.get("time_to_resolve")
     mitigate = item.durations.get("time_to_mitigate")
     lead = None
@@ -72,7 +74,12 @@ def impact_sentence(item: Published) -> tuple[str | None, list[str]]:
             lead += f" (mitigated after {metrics.format_minutes(mitigate)})"
     elif mitigate is not None:
         lead = f"Mitigated after {metrics.format_minutes(mitigate)}"
-    parts = _figures(item.postmortem.impact)
+    impact = item.postmortem.impact
+    parts = _figures(impact)
+    if lead is not None and not parts:
+        # A bare duration ("For 8 h 18 min.") reads as cut short: say what there is.
+        words = impact is not None and (impact.data_impact or impact.reputation)
+        lead += "; impact described below" if words else "; no impact recorded"
     if lead is None and parts:
         parts[0] = parts[0][:1].upper() + parts[0][1:]
     return lead, parts
