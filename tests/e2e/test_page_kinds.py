@@ -187,3 +187,23 @@ def test_every_page_kind_fits_a_desktop_and_a_phone(
         found = tab.page.evaluate(FIT)
         expected = {"page": True, "tables": [], "wide": [], "broken": []}
         assert found == expected, f"{name}: /{path} at {width} px: {found}"
+
+
+HEADER_BAND = """() => [...document.querySelectorAll("#pm-browse thead th")].map((th) => {
+  const label = th.querySelector("button") || th;
+  const gap = th.getBoundingClientRect().bottom - parseFloat(getComputedStyle(th).paddingBottom)
+    - label.getBoundingClientRect().bottom;
+  return [th.textContent.trim(), Math.round(gap)];
+}).filter(([, gap]) => gap > 2)"""
+"""The browse headers whose label sits above an empty band (a header that wraps to two lines
+makes the row taller; every other label must still sit on its bottom line, next to the rows)."""
+
+
+def test_browse_headers_sit_on_the_bottom_line(
+    tab: Tab, site: tuple[str, Site, dict[str, str]]
+) -> None:
+    name, built, _ = site
+    for width in (1280, 1024):
+        tab.page.set_viewport_size({"width": width, "height": 900})
+        tab.open(built.url + "postmortems/")
+        assert tab.page.evaluate(HEADER_BAND) == [], f"{name} at {width} px"
