@@ -207,3 +207,19 @@ def test_browse_headers_sit_on_the_bottom_line(
         tab.page.set_viewport_size({"width": width, "height": 900})
         tab.open(built.url + "postmortems/")
         assert tab.page.evaluate(HEADER_BAND) == [], f"{name} at {width} px"
+
+
+def test_every_postmortem_of_the_long_token_site_fits(tab: Tab, long_site: Site) -> None:
+    """Not only the largest: each postmortem of kb-long-tokens has its own long token (an
+    owner in the action items, a ticket, an id, a service name at a line's end)."""
+    pages = sorted(p.parent.name for p in (long_site.root / "postmortems").glob("*/index.html"))
+    assert len(pages) >= 4
+    problems = []
+    for width in WIDTHS:
+        tab.page.set_viewport_size({"width": width, "height": 900})
+        for stem in pages:
+            tab.open(f"{long_site.url}postmortems/{stem}/")
+            found = tab.page.evaluate(FIT)
+            if found != {"page": True, "tables": [], "wide": [], "broken": []}:
+                problems.append(f"{stem} at {width} px: {found}")
+    assert problems == []
