@@ -1,13 +1,16 @@
 """Write a synthetic, valid postmortem knowledge base for benchmarks and tests.
 
-    python scripts/synth_corpus.py N DIR [--seed S]
+    python scripts/synth_corpus.py N DIR [--seed S] [--profile long|short]
 
 writes N postmortems to DIR/YYYY/YYYY-MM-DD-slug-NNNN.md and their vocabulary to
-DIR/taxonomy.yml. The same N and seed give byte-identical files; file i depends only on the
-seed and i, so a smaller corpus is a prefix of a larger one. Each file is 4-6 KiB: front matter
-using nearly every field of the schema (severities weighted toward P2/P3, lognormal times to
-detect, mitigate and resolve written in mixed UTC offsets, action items in every status, some
-hotfix blocks) and a body in the sections of the templates, assembled from sentence banks.
+DIR/taxonomy.yml. The same N, seed and profile give byte-identical files; file i depends only
+on them and i, so a smaller corpus is a prefix of a larger one. With the `long` profile (the
+default) each file is 4-6 KiB; with `short`, 3.5-4.5 KB (fewer timeline entries and action
+items, shorter sections), as teams that write briefer postmortems have. Each file has front
+matter using nearly every field of the schema (severities weighted toward P2/P3, lognormal
+times to detect, mitigate and resolve written in mixed UTC offsets, action items in every
+status, some hotfix blocks) and a body in the sections of the templates, assembled from
+sentence banks.
 
 Only the standard library is used and the YAML is written as text, so the generator does not
 share code (or bugs) with the reader it is meant to exercise.
@@ -31,6 +34,27 @@ MIN_BYTES = 4 * 1024
 MAX_BYTES = 6 * 1024
 TAXONOMY_FILENAME = "taxonomy.yml"
 MAX_ATTEMPTS = 100
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How long a corpus's postmortems are: the bytes a file takes, and the ranges of the
+    parts that make a file long."""
+
+    name: str
+    min_bytes: int
+    max_bytes: int
+    timeline: tuple[int, int]
+    """Timeline entries, including those at the start, detection, mitigation and resolution."""
+    action_items: tuple[int, int]
+    lean_body: bool
+    """Every body section starts from one sentence (long: the summary and the story of what
+    happened start from two), and grows to the size drawn for the file."""
+
+
+LONG = Profile("long", MIN_BYTES, MAX_BYTES, (4, 10), (2, 8), lean_body=False)
+SHORT = Profile("short", 3500, 4500, (4, 6), (1, 4), lean_body=True)
+PROFILES = {profile.name: profile for profile in (LONG, SHORT)}
 
 # --------------------------------------------------------------------------------------------
 # Vocabulary (the generated taxonomy.yml)
@@ -887,10 +911,11 @@ def _render_body(blocks: list[_Block]) -> str:
 class _Writer:
     """Builds one postmortem from a per-file random stream."""
 
-    def __init__(self, rng: random.Random, index: int, width: int) -> None:
+    def __init__(self, rng: random.Random, index: int, width: int, profile: Profile) -> None:
         self.rng = rng
         self.index = index
         self.width = width
+        self.profile = profile
 
     def pick(self, options: Sequence[str]) -> str:
         return options[self.rng.randrange(len(options))]
@@ -1111,7 +1136,7 @@ class _Writer:
             events.append((mitigated, self.pick(TIMELINE_MITIGATE)))
         if resolved is not None:
             events.append((resolved, self.pick(TIMELINE_RESOLVE)))
-        extra = max(0, rng.randint(4, 10) - len(events))
+        extra = max(0, rng.randint(*self.profile.timeline) - len(events))
         span = max(1, int((end - detected).total_seconds() // 60))
         middle = [
             t for t in TIMELINE_MIDDLE if "VP" not in t or self.ctx["severity"] in ("P0", "P1")
@@ -1134,7 +1159,7 @@ class _Writer:
         rng = self.rng
         items: list[Node] = []
         choices = [(kind, template) for kind, bank in ACTIONS.items() for template in bank]
-        for kind, template in rng.sample(choices, rng.randint(2, 8)):
+        for kind, template in rng.sample(choices, rng.randint(*self.profile.action_items)):
             status = rng.choices(["open", "in-progress", "done", "wont-do"], [30, 25, 35, 10])[0]
             item: dict[str, Node] = {
                 "title": self.text(template),
@@ -1256,13 +1281,15 @@ class _Writer:
             blocks.append(_Block("## Resolution", "para", self.sample(RESOLUTION, 4), 2, 4))
         blocks.append(_Block("## Blameless Culture Note", "para", self.sample(BLAMELESS, 3), 1, 2))
         for block in blocks:
+            if self.profile.lean_body:
+                block.minimum = min(block.minimum, 1)
             block.fill_minimum()
         self.blocks = blocks
         return _render_body(blocks)
 
     def grow_body(self, front_bytes: int, target: int) -> str:
         """Add sentences to random sections until the file reaches `target` bytes, never
-        passing MAX_BYTES."""
+        passing the profile's largest size."""
         rng = self.rng
         body = _render_body(self.blocks)
         while front_bytes + len(body.encode()) < target:
@@ -1272,7 +1299,7 @@ class _Writer:
             block = rng.choice(growable)
             block.items.append(block.pool.pop(0))
             candidate = _render_body(self.blocks)
-            if front_bytes + len(candidate.encode()) > MAX_BYTES:
+            if front_bytes + len(candidate.encode()) > self.profile.max_bytes:
                 block.items.pop()
                 block.pool.clear()
                 continue
@@ -1285,21 +1312,23 @@ def _front_and_body(text: str) -> tuple[str, str]:
     return text[: end + 5], text[end + 5 :]
 
 
-def postmortem(seed: int, index: int, width: int = 4) -> tuple[str, str]:
+def postmortem(seed: int, index: int, width: int = 4, profile: Profile = LONG) -> tuple[str, str]:
     """The relative path and text of postmortem number `index` (0-based) for `seed`."""
+    low, high = profile.min_bytes, profile.max_bytes
+    stream = "synth-corpus" if profile is LONG else f"synth-corpus-{profile.name}"
     for attempt in range(MAX_ATTEMPTS):
-        rng = random.Random(f"synth-corpus:{seed}:{index}:{attempt}")
-        writer = _Writer(rng, index, width)
+        rng = random.Random(f"{stream}:{seed}:{index}:{attempt}")
+        writer = _Writer(rng, index, width, profile)
         path, text = writer.build()
         front, _ = _front_and_body(text)
         front_bytes = len(front.encode())
-        target = rng.randint(MIN_BYTES + 100, MAX_BYTES - 200)
+        target = rng.randint(low + 100, high - 200)
         body = writer.grow_body(front_bytes, target)
         size = front_bytes + len(body.encode())
-        if MIN_BYTES <= size <= MAX_BYTES:
+        if low <= size <= high:
             return path, front + body
         # Too long or too short: draw this file again from the next stream.
-    raise RuntimeError(f"no postmortem of {MIN_BYTES}-{MAX_BYTES} bytes for index {index}")
+    raise RuntimeError(f"no {profile.name} postmortem of {low}-{high} bytes for index {index}")
 
 
 def taxonomy_text() -> str:
@@ -1337,9 +1366,10 @@ def taxonomy_text() -> str:
     return "\n".join(lines) + "\n"
 
 
-def generate(n: int, directory: Path, seed: int = 0) -> list[Path]:
+def generate(n: int, directory: Path, seed: int = 0, profile: Profile = LONG) -> list[Path]:
     """Write `n` postmortems and `taxonomy.yml` under `directory`; the postmortem paths, in
-    the order generated. Deterministic for (`n`, `seed`); file i depends only on (seed, i)."""
+    the order generated. Deterministic for (`n`, `seed`, `profile`); file i depends only on
+    (seed, profile, i)."""
     if n < 0:
         raise ValueError(f"n must be at least 0, got {n}")
     directory.mkdir(parents=True, exist_ok=True)
@@ -1347,7 +1377,7 @@ def generate(n: int, directory: Path, seed: int = 0) -> list[Path]:
     width = max(4, len(str(n)))
     written: list[Path] = []
     for index in range(n):
-        relative, text = postmortem(seed, index, width)
+        relative, text = postmortem(seed, index, width, profile)
         path = directory / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text.encode("utf-8"))
@@ -1360,10 +1390,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("n", type=int, help="how many postmortems to write")
     parser.add_argument("directory", type=Path, help="where to write them")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument(
+        "--profile",
+        choices=sorted(PROFILES),
+        default=LONG.name,
+        help="long: 4-6 KiB a postmortem (default); short: 3.5-4.5 KB",
+    )
     args = parser.parse_args(argv)
     if args.n < 0:
         parser.error("N must be at least 0")
-    paths = generate(args.n, args.directory, args.seed)
+    paths = generate(args.n, args.directory, args.seed, PROFILES[args.profile])
     total = sum(p.stat().st_size for p in paths)
     print(
         f"wrote {len(paths)} postmortems ({total / 1024:.0f} KiB) and {TAXONOMY_FILENAME} "

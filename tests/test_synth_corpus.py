@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import json
+import statistics
 import sys
 from collections import Counter
 from pathlib import Path
@@ -10,12 +13,15 @@ from types import ModuleType
 
 import pytest
 
+from mkdocs_postmortems.cli import main as cli
 from mkdocs_postmortems.core import taxonomy
 from mkdocs_postmortems.core.corpus import load_corpus
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "synth_corpus.py"
 N = 30
 SEED = 1234
+LONG_DIGEST = "284e3d93e4f543421c3543d49de276003e968910bc7a0d7600f2efd14b271b29"
+"""sha256 of the N long postmortems for SEED (and the taxonomy) as they were before profiles."""
 
 
 def _load_script() -> ModuleType:
@@ -119,3 +125,58 @@ def test_command_line(tmp_path: Path) -> None:
     assert synth.main(["3", str(tmp_path / "out"), "--seed", "7"]) == 0
     assert len(list((tmp_path / "out").rglob("*.md"))) == 3
     assert (tmp_path / "out" / "taxonomy.yml").is_file()
+
+
+@pytest.fixture(scope="module")
+def short_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("short")
+    paths = synth.generate(N, directory, seed=SEED, profile=synth.SHORT)
+    assert len(paths) == N
+    return directory
+
+
+def test_short_postmortems_pass_postmortems_validate(
+    short_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["validate", "--format", "json", str(short_dir)]) == 0
+    diagnostics = json.loads(capsys.readouterr().out)
+    assert [d for d in diagnostics if d["level"] != "notice"] == []
+
+
+def test_short_postmortems_are_about_four_kb(short_dir: Path) -> None:
+    sizes = [path.stat().st_size for path in short_dir.rglob("*.md")]
+    assert len(sizes) == N
+    assert all(3500 <= size <= 4500 for size in sizes), sorted(sizes)
+    assert 3800 <= statistics.mean(sizes) <= 4300, statistics.mean(sizes)
+    vocabulary = taxonomy.load(short_dir / "taxonomy.yml")
+    models = [e.postmortem for e in load_corpus([short_dir], vocabulary).entries]
+    assert all(1 <= len(m.action_items) <= 4 for m in models)
+    assert all(4 <= len(m.timeline) <= 6 for m in models)
+    assert any(m.hotfix is not None for m in models)
+
+
+def test_short_corpus_is_deterministic_and_a_prefix(short_dir: Path, tmp_path: Path) -> None:
+    synth.generate(N, tmp_path / "again", seed=SEED, profile=synth.SHORT)
+    assert _files(tmp_path / "again") == _files(short_dir)
+    small = synth.generate(5, tmp_path / "small", seed=SEED, profile=synth.SHORT)
+    by_name = {p.name: p.read_bytes() for p in short_dir.rglob("*.md")}
+    assert all(by_name[path.name] == path.read_bytes() for path in small)
+    synth.generate(N, tmp_path / "other", seed=SEED + 1, profile=synth.SHORT)
+    assert set(_files(tmp_path / "other")) != set(_files(short_dir))
+
+
+def test_the_profile_leaves_long_postmortems_as_they_were(corpus_dir: Path) -> None:
+    """`--profile long` is the default and the files of before: same streams, same bytes."""
+    files = _files(corpus_dir)
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name] + b"\0")
+    assert digest.hexdigest() == LONG_DIGEST
+
+
+def test_command_line_profile(tmp_path: Path) -> None:
+    assert synth.main(["3", str(tmp_path / "out"), "--seed", "7", "--profile", "short"]) == 0
+    sizes = [path.stat().st_size for path in (tmp_path / "out").rglob("*.md")]
+    assert len(sizes) == 3 and all(3500 <= size <= 4500 for size in sizes)
+    with pytest.raises(SystemExit):
+        synth.main(["3", str(tmp_path / "bad"), "--profile", "medium"])
