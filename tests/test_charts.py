@@ -365,6 +365,57 @@ def test_height_grows_with_rows_and_is_capped() -> None:
     assert beyond <= cap * 1.05
 
 
+def _tight(name: str, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    """The chart as matplotlib's own `bbox_inches="tight"` saves it (two draws, no crop)."""
+    import io
+
+    from mkdocs_postmortems.site import chart_drawing
+
+    def save(figure: Any, *, tight: bool = True) -> bytes:
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="svg", bbox_inches="tight", pad_inches=charts.PAD_INCHES)
+        return buffer.getvalue()
+
+    monkeypatch.setattr(chart_drawing, "_save", save)
+    charts.clear_cache()
+    return render(name)
+
+
+def _text_places(svg: bytes, left: float = 0.0, top: float = 0.0) -> list[float]:
+    """Where each text stands, x then y, seen from (`left`, `top`)."""
+    texts = [t for t in parse(svg).iter(f"{SVG}text") if "x" in t.attrib]  # not multi-line
+    places = [(float(t.attrib["x"]), float(t.attrib["y"])) for t in texts]
+    return [v for x, y in places for v in (x - left, y - top)]
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_one_draw_crops_to_the_box_two_draws_found(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chart is drawn once and cropped to its drawing plus the padding: the same size as
+    matplotlib's tight box, and the view starts where that box does (left of the figure
+    when a long label sticks out of it)."""
+    once = render(name)
+    with monkeypatch.context() as patched:
+        twice = _tight(name, patched)
+    assert size_in_points(once) == pytest.approx(size_in_points(twice), abs=0.01)
+    left, top, width, height = map(float, parse(once).attrib["viewBox"].split())
+    assert (width, height) == size_in_points(once)
+    shown = _text_places(once, left, top)
+    assert shown and shown == pytest.approx(_text_places(twice), abs=0.01)
+
+
+def test_a_label_past_the_figure_stays_in_view_on_white() -> None:
+    label = "a contributing factor whose name is far longer than any column " * 2
+    svg = charts.bars([label, "b"], [3, 1], [], xlabel="Incidents")
+    left = float(parse(svg).attrib["viewBox"].split()[0])
+    assert left < 0  # the label reaches left of the figure, and the view with it
+    background = parse(svg).find(f"{SVG}g/{SVG}g/{SVG}path")
+    assert background is not None and "#ffffff" in background.attrib["style"]
+    xs = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", background.attrib["d"])[::2]]
+    assert min(xs) <= left  # the white background reaches it too
+
+
 # --- user text
 
 
