@@ -22,6 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils import write_file
@@ -31,6 +32,7 @@ from mkdocs_postmortems.adapters import (
     analytics_build,
     background,
     collisions,
+    fast_edit,
     home_page,
     nav_cache,
     not_found,
@@ -39,7 +41,7 @@ from mkdocs_postmortems.adapters import (
 from mkdocs_postmortems.analytics import rows as analytics_rows
 from mkdocs_postmortems.core import body_check, metrics
 from mkdocs_postmortems.core import taxonomy as taxonomy_module
-from mkdocs_postmortems.core.corpus import Loading, start_loading
+from mkdocs_postmortems.core.corpus import Entry, Loading, start_loading
 from mkdocs_postmortems.core.diagnostics import Diagnostic
 from mkdocs_postmortems.core.html_rules import BodyIds, tooltip_html
 from mkdocs_postmortems.site import build as site_module
@@ -103,12 +105,16 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.folder_watch: serve.FolderWatch | None = None
         self.feed_links: HeadLinks | None = None
         """The feeds each page announces in its head (`site.feeds`)."""
+        self.fast: fast_edit.Session | None = None
+        """Under `mkdocs serve`, an edited postmortem's page made alone first."""
 
     def _root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        if command == "serve" and not dirty:
+            self.fast = fast_edit.Session()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         templates.environment.cache_clear()  # under serve, an edited override shows next build
@@ -131,6 +137,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         root = self._root(config)
         folder = Path(os.path.normpath(root / self.config.dir))
         taxonomy = self._taxonomy(root, folder)
+        if self.fast is not None:  # the files as this build reads them, hashed
+            chosen = self.config.taxonomy and str(root / self.config.taxonomy)
+            self.fast.begin(config, [str(folder), *([chosen] if chosen else [])])
         loading = start_loading([folder], taxonomy, parallel=True, as_of=self.as_of)
         self.loading = (loading, taxonomy)
         return config
@@ -165,16 +174,23 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             # Errors are warnings to MkDocs, so that --strict fails on them.
             (log.warning if diagnostic.level == "error" else log.info)(str(diagnostic))
         include_drafts = self.config.include_drafts or self.command == "serve"
-        catalog = catalog_module.build(
-            corpus.entries,
-            taxonomy,
-            self.as_of,
-            include_drafts=include_drafts,
-            root=root,
-            use_directory_urls=config.use_directory_urls,
-        )
-        if config.theme.custom_dir:  # the site's overrides of the pages' templates
-            catalog.templates = (config.theme.custom_dir,)
+
+        def make_catalog(entries: list[Entry]) -> catalog_module.Catalog:
+            made = catalog_module.build(
+                entries,
+                taxonomy,
+                self.as_of,
+                include_drafts=include_drafts,
+                root=root,
+                use_directory_urls=config.use_directory_urls,
+            )
+            if config.theme.custom_dir:  # the site's overrides of the pages' templates
+                made.templates = (config.theme.custom_dir,)
+            return made
+
+        catalog = make_catalog(corpus.entries)
+        if self.fast is not None:  # kept for a page made alone after an edit
+            self.fast.read(corpus.entries, taxonomy, self.as_of, make_catalog)
         # The analytics part is made elsewhere while this process reads the pages, which
         # only link to it; its pages are registered now, from the plan of its rows.
         rows = analytics_rows.rows(corpus.entries, taxonomy, self.as_of)
@@ -276,7 +292,15 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if config.theme.name == "material":
             self.nav_cached = nav_cache.install(env, config.theme.custom_dir)
             not_found.install(env, config.theme.custom_dir, files)
+        if self.fast is not None:
+            self.fast.environment(env, files)
         return env
+
+    @event_priority(-100)  # the nav the pages get, after other plugins' changes
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.fast is not None:
+            self.fast.navigation(nav)
+        return nav
 
     def on_page_markdown(
         self, markdown: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files
@@ -417,6 +441,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         gc.unfreeze()
+        if self.fast is not None:  # a page is made alone only over a site without problems
+            self.fast.complete(clean=self.display is not None and not self.display.diagnostics)
         if self.display is not None:
             self.display.finish()
             self.display = None
@@ -427,6 +453,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         gc.unfreeze()
+        if self.fast is not None:
+            self.fast.fail()
         # No worker outlives a failed build: `mkdocs serve` goes on, and so would they.
         if self.analytics is not None:
             self.analytics.cancel()
@@ -441,6 +469,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def on_shutdown(self) -> None:
         background.stop_all()  # an interrupted build (KeyboardInterrupt) skips on_build_error
+        if self.fast is not None:
+            self.fast.stop()
         if self.folder_watch is not None:
             self.folder_watch.stop()
 
@@ -460,8 +490,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
         # Kept when the folder is moved away and back; a failed rebuild shows its error.
-        self.folder_watch = serve.FolderWatch(server, str(self._root(config) / self.config.dir))
+        watch = serve.FolderWatch(server, str(self._root(config) / self.config.dir))
+        self.folder_watch = watch
         serve.guard(server, config.site_dir)
+        if self.fast is not None:  # an edited postmortem's page first, then the rebuild
+            self.fast.install(server, self, watch.rebuild)
         if self.config.taxonomy:
             server.watch(str(self._root(config) / self.config.taxonomy))
         return server

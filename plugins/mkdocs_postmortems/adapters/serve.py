@@ -184,7 +184,7 @@ class FolderWatch:
         """MkDocs ignores folder events; the watched folder's going ends its watch."""
         if event.is_directory and event.event_type == "deleted" and event.src_path == self.folder:
             log.info("%s is gone; it is watched for again", self.folder)
-            self._rebuild()
+            self.rebuild()
             self._wait_for_folder()
 
     def _wait_for_folder(self) -> None:
@@ -199,12 +199,12 @@ class FolderWatch:
                         self.server.unwatch(self.folder)
                     self._arm()
                     log.info("%s is back; watching it again", self.folder)
-                    self._rebuild()
+                    self.rebuild()
                     return
         finally:
             self._waiting.release()
 
-    def _rebuild(self) -> None:
+    def rebuild(self) -> None:
         """Ask MkDocs for a rebuild as a change of a file in the folder would."""
         if self.watch is not None:
             self.server.observer.event_queue.put((FileModifiedEvent(self.folder), self.watch))
