@@ -94,6 +94,27 @@ def test_the_worker_makes_what_this_process_makes() -> None:
     assert [j.key for j in there.jobs] == [j.key for j in here.jobs] and here.jobs
 
 
+def test_the_worker_draws_the_first_share_of_the_charts_this_process_lacks() -> None:
+    """One worker makes the part and then draws charts, saving a second start-up."""
+    job = _job()
+    charts.clear_cache()
+    here = site_analytics.run(job)
+    had = here.jobs[0].key
+    parts = background.start_parts(*analytics_build._MAKE_AND_DRAW, (job, frozenset([had]), 2))
+    made = parts.next()
+    drawn = parts.next()
+    parts.close()
+    assert made.pages == here.pages and made.files == here.files
+    lacking = [j for j in here.jobs if j.key != had]
+    assert list(drawn) == [j.key for j in lacking[0::2]]  # its share of two, in order
+    try:
+        assert drawn == charts.draw(lacking[0::2])  # the bytes drawn here
+    finally:
+        charts.clear_cache()
+    with pytest.raises(background.WorkerError):
+        parts.next()  # it has given all it had
+
+
 def _job() -> site_build.AnalyticsJob:
     corpus, tax, catalog = _catalog("analytics-kb")
     rows = analytics_rows.rows(corpus.entries, tax, AS_OF)
@@ -103,15 +124,15 @@ def _job() -> site_build.AnalyticsJob:
 def test_a_worker_that_dies_leaves_the_analytics_to_this_process(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def dead(module: str, name: str, argument: Any) -> Any:
-        def wait() -> Any:
+    class Dead:
+        def next(self) -> Any:
             raise background.WorkerError("Killed")
 
-        return wait
-
     monkeypatch.setattr(background, "workers", lambda: 1)
-    monkeypatch.setattr(background, "start_named", dead)
-    monkeypatch.setattr(background, "draw_charts", lambda jobs: lambda: charts.draw(jobs))
+    monkeypatch.setattr(background, "start_parts", lambda *_: Dead())
+    monkeypatch.setattr(
+        background, "draw_charts", lambda jobs, first=None: lambda: charts.draw(jobs)
+    )
     job = _job()
     pending = analytics_build.Pending(job)
     expected = site_analytics.run(job)
@@ -132,7 +153,7 @@ def test_charts_this_process_has_are_not_drawn_again(monkeypatch: pytest.MonkeyP
     charts.remember({cached.key: b"<svg>cached</svg>"})
     asked: list[list[str]] = []
 
-    def draw(jobs: Any) -> Any:
+    def draw(jobs: Any, first: Any = None) -> Any:
         asked.append([j.key for j in jobs])
         return lambda: {j.key: b"<svg>drawn</svg>" for j in jobs}
 

@@ -3,20 +3,39 @@
 It is the part that needs pandas (tables, figures, the analytics and report pages) and
 matplotlib (their charts), and nothing of it is needed before those pages are read. With a
 spare core it is made in a worker from small, plain inputs (`site.build.AnalyticsJob`),
-and this process never imports either library; then the charts this process has not drawn
-before are drawn. Without one, or if the worker fails, it is made here when first needed.
+and this process never imports either library; then the same worker draws the charts this
+process has not drawn before (with more cores, other workers share them), which saves a
+worker's start-up and imports. Without a spare core, or if the worker fails, the part is
+made here when first needed, and charts a worker could not draw are drawn here.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from mkdocs_postmortems.adapters import background
 from mkdocs_postmortems.site import charts
 from mkdocs_postmortems.site.build import AnalyticsJob, Made
 
 _RUN = ("mkdocs_postmortems.site.site_analytics", "run")
+_MAKE_AND_DRAW = (__name__, "make_and_draw")
+"""What a worker runs to make the part alone (and a build without a spare core, here)."""
+
+Order = tuple[AnalyticsJob, frozenset[str], int]
+"""What the worker is given: the job, the charts this process has, how many share them."""
+
+
+def make_and_draw(order: Order) -> Iterator[Made | dict[str, bytes]]:
+    """In a worker: the part, given at once, then the first share of its charts (see
+    `background.draw_charts`), leaving out those the build's process has already."""
+    from mkdocs_postmortems.site import site_analytics  # pandas: in the worker only
+
+    job, known, shares = order
+    made = site_analytics.run(job)
+    yield made
+    missing = [chart for chart in made.jobs if chart.key not in known]
+    yield charts.draw(next(iter(background.chart_shares(missing, shares)), []))
 
 
 class Pending:
@@ -33,20 +52,23 @@ class Pending:
         self._cancel_lock = threading.Lock()
         """Held while charts are started, so that `cancel` misses none of their workers."""
         if background.workers() > 0:
-            wait = background.start_named(*_RUN, job)
-            self._thread = threading.Thread(target=self._follow, args=(wait,), daemon=True)
+            had = charts.known()  # what the worker is told this process need not be given
+            order: Order = (job, frozenset(had), background.workers())
+            parts = background.start_parts(*_MAKE_AND_DRAW, order)
+            self._thread = threading.Thread(target=self._follow, args=(parts, had), daemon=True)
             self._thread.start()
 
-    def _follow(self, wait: Callable[[], Made]) -> None:
-        """In a thread: the worker's pages, then its charts started at once."""
+    def _follow(self, parts: background.Parts, had: dict[str, bytes]) -> None:
+        """In a thread: the worker's pages; its charts follow, and other workers start on
+        theirs at once."""
         try:
-            made = wait()
+            made = parts.next()
         except background.WorkerError:
             return  # made in the build's thread instead (`made`), unless cancelled
         with self._cancel_lock:
             if self._cancelled:
                 return
-            self._charts(made)
+            self._charts(made, had, parts.next)
         self._made = made
         self._job = None  # its rows, one per postmortem and action item, can go
 
@@ -57,16 +79,23 @@ class Pending:
             self._cancelled = True
         background.stop_all()
 
-    def _charts(self, made: Made) -> None:
+    def _charts(
+        self,
+        made: Made,
+        had: dict[str, bytes] | None = None,
+        first: Callable[[], dict[str, bytes]] | None = None,
+    ) -> None:
+        """Start drawing the part's charts that this process lacks: those it `had` when the
+        worker started (else those in its cache now); `first` waits for the worker's share."""
         missing = []
         for job in made.jobs:
-            svg = charts.cached(job.key)
+            svg = charts.cached(job.key) if had is None else had.get(job.key)
             if svg is None:
                 missing.append(job)
             else:
                 self._known[job.key] = svg
         self._missing = missing
-        self._drawn = background.draw_charts(missing)
+        self._drawn = background.draw_charts(missing, first=first)
 
     def made(self) -> Made:
         """The pages and figures (charts still placeholders): waits for the worker."""

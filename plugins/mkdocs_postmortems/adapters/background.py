@@ -25,8 +25,9 @@ import subprocess
 import sys
 import tempfile
 import threading
+import types
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from mkdocs_postmortems.site import charts
 
@@ -54,29 +55,101 @@ def start(function: Callable[[_A], _R], argument: _A) -> Callable[[], _R]:
 
 def start_named(module: str, name: str, argument: Any) -> Callable[[], Any]:
     """`start` for a function this process has not imported (and need not: pandas, say)."""
-    payload = pickle.dumps((module, name, argument), protocol=pickle.HIGHEST_PROTOCOL)
-    outcome: list[tuple[int, bytes, bytes]] = []
-    thread = threading.Thread(target=_run_worker, args=(payload, outcome), daemon=True)
-    thread.start()
+    parts = start_parts(module, name, argument)
 
     def wait() -> Any:
-        thread.join()
-        code, output, errors = outcome[0]
-        if code != 0:
-            raise WorkerError(errors.decode("utf-8", errors="replace").strip())
-        return pickle.loads(output)  # our own child's output
+        result = parts.next()
+        parts.close()  # a single result is whole only once the worker has ended well
+        return result
 
     return wait
 
 
-def draw_charts(jobs: Sequence[charts.Job]) -> Callable[[], dict[str, bytes]]:
+class Parts:
+    """The results of a worker whose function yields them one by one: each can be taken as
+    soon as the worker has written it, while the worker goes on with the next. A start-up
+    costs a worker about half a second of importing, so work that follows other work (the
+    charts after the pages they are on) is better done in the same worker than in a new one."""
+
+    def __init__(self, payload: bytes) -> None:
+        self._parts: list[Any] = []
+        self._ended: tuple[int, bytes] | None = None
+        self._taken = 0
+        self._broken = ""
+        self._changed = threading.Condition()
+        thread = threading.Thread(target=_run_worker, args=(payload, self), daemon=True)
+        thread.start()
+
+    def next(self) -> Any:
+        """The next result, once written; `WorkerError` if the worker ended without it."""
+        with self._changed:
+            self._changed.wait_for(lambda: len(self._parts) > self._taken or self._ended)
+            if len(self._parts) > self._taken:
+                self._taken += 1
+                part = self._parts[self._taken - 1]
+                self._parts[self._taken - 1] = None  # the caller holds it now
+                return part
+            assert self._ended is not None
+            raise WorkerError(self._error(*self._ended))
+
+    def close(self) -> None:
+        """Wait for the worker to end; `WorkerError` if it failed, after its last result."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._ended is not None)
+            assert self._ended is not None
+            code, errors = self._ended
+        if code != 0 or self._broken:
+            raise WorkerError(self._error(code, errors))
+
+    def _error(self, code: int, errors: bytes) -> str:
+        said = errors.decode("utf-8", errors="replace").strip()
+        return "\n".join(m for m in (said, self._broken) if m) or f"the worker exited with {code}"
+
+    def _read(self, output: IO[bytes]) -> None:
+        """In the worker's thread: its results as they come, until it closes its output."""
+        while True:
+            try:
+                part = pickle.load(output)  # our own child's output
+            except EOFError:
+                return
+            except Exception as error:  # a worker cut short in the middle of a result
+                self._broken = f"its output was cut short: {error!r}"
+                return
+            with self._changed:
+                self._parts.append(part)
+                self._changed.notify_all()
+
+    def _end(self, code: int, errors: bytes) -> None:
+        with self._changed:
+            self._ended = (code, errors)
+            self._changed.notify_all()
+
+
+def start_parts(module: str, name: str, argument: Any) -> Parts:
+    """Begin `module.name(argument)` in a child interpreter, a function that yields its
+    results (or returns one); `Parts.next` takes them in order as the worker writes them."""
+    return Parts(pickle.dumps((module, name, argument), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def chart_shares(jobs: Sequence[charts.Job], shares: int) -> list[list[charts.Job]]:
+    """`jobs` split among at most `shares` workers, round-robin, so that one page's big
+    charts do not all land on one worker; no share is empty."""
+    count = min(shares, len(jobs))
+    return [list(jobs[first::count]) for first in range(count)]
+
+
+def draw_charts(
+    jobs: Sequence[charts.Job], *, first: Callable[[], dict[str, bytes]] | None = None
+) -> Callable[[], dict[str, bytes]]:
     """Start drawing `jobs`; the returned function waits for them and gives each chart by key.
-    Charts drawn in workers are remembered in this process's cache, for the next rebuild."""
-    count = min(workers(), len(jobs))
-    if count <= 0:
+    With `first`, the first of `chart_shares(jobs, workers())` is being drawn already (by the
+    worker that made the charts' pages), and `first` waits for it. Charts drawn in workers are
+    remembered in this process's cache, for the next rebuild."""
+    shares = chart_shares(jobs, workers())
+    if not shares:
         return lambda: charts.draw(jobs)
-    # Round-robin shares, so that one page's big charts do not all land on one worker.
-    waits = [start(charts.draw, list(jobs[first::count])) for first in range(count)]
+    waits = [first] if first is not None else [start(charts.draw, shares[0])]
+    waits += [start(charts.draw, share) for share in shares[1:]]
 
     def wait() -> dict[str, bytes]:
         drawn: dict[str, bytes] = {}
@@ -124,39 +197,48 @@ def stop_all() -> int:
     return len(children)
 
 
-def _run_worker(payload: bytes, outcome: list[tuple[int, bytes, bytes]]) -> None:
+def _run_worker(payload: bytes, parts: Parts) -> None:
     """In a thread: one child, fed and drained without blocking the build. Its stdin is
     closed only once it is done (see the module's docstring); its error output goes to a
     file, so that reading its output alone cannot block it."""
-    with tempfile.TemporaryFile() as errors:
-        child = subprocess.Popen(
-            [sys.executable, "-c", _BOOT, str(os.getpid())],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=errors,
-        )
-        with _live_lock:
-            _live.add(child)
+    code, errors = 1, b"the worker did not start"
+    try:
+        with tempfile.TemporaryFile() as error_file:
+            code = _child(payload, parts, error_file)
+            error_file.seek(0)
+            errors = error_file.read()
+    finally:
+        parts._end(code, errors)
+
+
+def _child(payload: bytes, parts: Parts, errors: IO[bytes]) -> int:
+    child = subprocess.Popen(
+        [sys.executable, "-c", _BOOT, str(os.getpid())],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=errors,
+    )
+    with _live_lock:
+        _live.add(child)
+    try:
+        assert child.stdin is not None and child.stdout is not None
         try:
-            assert child.stdin is not None and child.stdout is not None
-            try:
-                child.stdin.write(payload)
-                child.stdin.flush()
-            except BrokenPipeError:
-                pass  # it died first: its exit status and error output tell why
-            output = child.stdout.read()
+            child.stdin.write(payload)
+            child.stdin.flush()
+        except BrokenPipeError:
+            pass  # it died first: its exit status and error output tell why
+        parts._read(child.stdout)
+        child.stdout.read()  # whatever is left after a broken result
+        return child.wait()
+    finally:
+        with _live_lock:
+            _live.discard(child)
+        if child.poll() is None:
+            child.kill()
             child.wait()
-        finally:
-            with _live_lock:
-                _live.discard(child)
-            if child.poll() is None:
-                child.kill()
-                child.wait()
-            for stream in (child.stdin, child.stdout):
-                if stream is not None:
-                    stream.close()
-        errors.seek(0)
-        outcome.append((child.returncode, output, errors.read()))
+        for stream in (child.stdin, child.stdout):
+            if stream is not None:
+                stream.close()
 
 
 def _exit_with_parent() -> None:
@@ -172,5 +254,6 @@ def _work() -> None:
     threading.Thread(target=_exit_with_parent, daemon=True).start()
     function: Callable[[Any], Any] = getattr(importlib.import_module(module), name)
     result = function(argument)
-    sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-    sys.stdout.buffer.flush()
+    for part in result if isinstance(result, types.GeneratorType) else [result]:
+        sys.stdout.buffer.write(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
+        sys.stdout.buffer.flush()  # the parent may take it now

@@ -31,6 +31,7 @@ __all__ = [
     "draw",
     "draw_count",
     "heatmap",
+    "known",
     "pending_key",
     "remember",
     "stacked_bars",
@@ -187,6 +188,12 @@ def cached(key: str) -> bytes | None:
     """The chart of this key if this process has drawn or been given it (`remember`)."""
     with _lock:
         return _cache.get(key)
+
+
+def known() -> dict[str, bytes]:
+    """Every chart this process has, by key: a copy, which later draws do not change."""
+    with _lock:
+        return dict(_cache)
 
 
 def pending_key(content: bytes) -> str | None:
