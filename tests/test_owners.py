@@ -285,7 +285,8 @@ def test_hostile_owner_names_are_escaped_and_kept_apart(tmp_path: Path) -> None:
 def test_open_work_counts_the_term_pages_items(example: Catalog) -> None:
     service = max(example.by["services"], key=lambda key: len(example.by["services"][key]))
     items = example.by["services"][service]
-    section = owners.open_work(example, urls.term("services", service), items)
+    found = owners.Workload(example).open_of(items)
+    section = owners.open_work(example, urls.term("services", service), found)
     overdue = [
         a
         for item in items
@@ -305,6 +306,23 @@ def test_open_work_counts_the_term_pages_items(example: Catalog) -> None:
         assert _esc(action.title) in section
     page = listings.term_page(example, "services", service)
     assert page.slots["open-work"] == section
+
+
+def test_the_workload_groups_each_terms_open_items_as_sorting_them_would(
+    example: Catalog,
+) -> None:
+    """`Workload` sorts the catalog's open items once; each term's are those, filtered: the
+    same list, in the same order, as sorting the term's own by urgency."""
+    load = owners.Workload(example)
+    for kind in urls.KINDS:
+        grouped = load.open_by(kind)
+        assert set(grouped) <= set(example.by[kind])
+        for key, items in example.by[kind].items():
+            own = [w for w in owners.works(example, items) if w.open]
+            own.sort(key=lambda w: owners._by_urgency(example, w))
+            expected = [(w.item.stem, w.place) for w in own]
+            assert [(w.item.stem, w.place) for w in grouped.get(key, [])] == expected
+            assert [(w.item.stem, w.place) for w in load.open_of(items)] == expected
 
 
 # A real build of the example site: the owner pages exist, are in the sitemap, and a reader

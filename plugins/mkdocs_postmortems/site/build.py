@@ -116,12 +116,13 @@ def lists(
     if postmortem_pages:
         site.pages.extend(postmortem.page(catalog, item) for item in catalog.items)
     site.pages.append(listings.browse(catalog))
+    load = owners.Workload(catalog)  # the action items, for the term and owner pages
     for kind in urls.KINDS:
         site.pages.append(listings.term_index(catalog, kind))
         site.pages.extend(
-            listings.term_page(catalog, kind, key) for key in listings.terms(catalog, kind)
+            listings.term_page(catalog, kind, key, load) for key in listings.terms(catalog, kind)
         )
-    site.pages.extend(owners.pages(catalog))
+    site.pages.extend(owners.pages(catalog, load))
     site.pages.extend(listings.tag_pages(catalog))
     subscriptions(site, about or feeds.About(), stream=stream)
     return site

@@ -11,6 +11,7 @@ import functools
 import heapq
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from mkdocs_postmortems.core import deadlines, metrics, recurrence
@@ -20,6 +21,9 @@ from mkdocs_postmortems.core.schema import ActionItem, Postmortem
 from mkdocs_postmortems.core.taxonomy import TICKET, Taxonomy
 from mkdocs_postmortems.site import urls
 from mkdocs_postmortems.site.owner_slugs import owner_slugs
+
+if TYPE_CHECKING:
+    from mkdocs_postmortems.site.common_macros import CommonMacros
 
 RELATED_LIMIT = 5
 RELATED_SCAN = 25
@@ -83,6 +87,21 @@ class Catalog:
     templates: tuple[str, ...] = ()
     """Folders whose `postmortems/` templates override the package's (`site.templates`):
     the theme's `custom_dir`, when the site has one."""
+
+    _common: CommonMacros | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def common(self) -> CommonMacros:
+        """The macros of `_common.html` for templates to call, each output made once per
+        distinct input (`common_macros`); made again if the templates' folders change."""
+        from mkdocs_postmortems.site import templates as site_templates
+        from mkdocs_postmortems.site.common_macros import CommonMacros
+
+        env = site_templates.environment(tuple(self.templates))
+        made = self._common
+        if made is None or made.env is not env or made.catalog() is not self:
+            made = self._common = CommonMacros(self, env)
+        return made
 
     def owner_page(self, owner: str | None) -> str | None:
         """The page of an action item owner (`/owners/<slug>/`), or None for no owner."""

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mkdocs_postmortems.site import templates, urls
 from mkdocs_postmortems.site.catalog import Catalog, Published
 from mkdocs_postmortems.site.common import KIND_LABELS, Page, term_label
 from mkdocs_postmortems.site.figures import LIST_LIMIT
+
+if TYPE_CHECKING:
+    from mkdocs_postmortems.site.owners import Workload
 
 
 def utc(moment: dt.datetime) -> str:
@@ -215,7 +219,8 @@ def _listing(
     return page
 
 
-def term_page(catalog: Catalog, kind: str, key: str) -> Page:
+def term_page(catalog: Catalog, kind: str, key: str, load: Workload | None = None) -> Page:
+    """A term's page; `load`: the catalog's `owners.Workload`, when every term's is made."""
     title = f"{KIND_NOUN[kind].capitalize()}: {term_label(catalog, kind, key)}"
     items = catalog.by[kind].get(key, [])
     page = _listing(
@@ -231,7 +236,8 @@ def term_page(catalog: Catalog, kind: str, key: str) -> Page:
     # The open and overdue items themselves, each with owner and postmortem (site.owners).
     from mkdocs_postmortems.site import owners  # owners -> calendars -> feeds -> listings
 
-    page.markdown += page.slot("open-work", owners.open_work(catalog, page.src_uri, items))
+    found = (load or owners.Workload(catalog)).open_by(kind).get(key, [])
+    page.markdown += page.slot("open-work", owners.open_work(catalog, page.src_uri, found))
     return page
 
 

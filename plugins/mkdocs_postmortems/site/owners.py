@@ -93,10 +93,47 @@ def works(catalog: Catalog, items: list[Published]) -> list[Work]:
     ]
 
 
-def collect(catalog: Catalog) -> list[Owner]:
+class Workload:
+    """Every action item of the catalog, made once per build: the owner pages and the open
+    work of every term page read it instead of going through the postmortems each."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.all = works(catalog, catalog.items)
+        self.open = sorted(
+            (work for work in self.all if work.open), key=lambda w: _by_urgency(catalog, w)
+        )
+        """The open and in-progress items, most urgent first (`_by_urgency`)."""
+
+        self.catalog_by = catalog.by
+        self.terms: dict[str, dict[str, list[Work]]] = {}
+
+    def open_by(self, kind: str) -> dict[str, list[Work]]:
+        """Each key of a kind (`urls.KINDS`) -> the open items of its postmortems, most
+        urgent first: `catalog.by[kind]`'s postmortems, gathered once for every page."""
+        found = self.terms.get(kind)
+        if found is None:
+            keys: dict[int, list[str]] = {}  # id of a postmortem -> its keys of the kind
+            for key, items in self.catalog_by[kind].items():
+                for item in items:
+                    keys.setdefault(id(item), []).append(key)
+            found = self.terms[kind] = {}
+            for work in self.open:
+                for key in keys.get(id(work.item), ()):
+                    found.setdefault(key, []).append(work)
+        return found
+
+    def open_of(self, items: list[Published]) -> list[Work]:
+        """The open items of these postmortems, most urgent first: the sorted whole, filtered,
+        is what sorting theirs would give (ties, between postmortems that share an id, keep
+        the catalog's order, which every listing's postmortems are in)."""
+        wanted = {id(item) for item in items}
+        return [work for work in self.open if id(work.item) in wanted]
+
+
+def collect(catalog: Catalog, load: Workload | None = None) -> list[Owner]:
     """Every owner of the catalog, with their items grouped and sorted, neediest first."""
     owners = {name: Owner(name, slug) for name, slug in catalog.owners.items()}
-    for work in works(catalog, catalog.items):
+    for work in (load or Workload(catalog)).all:
         owner = owners.get(work.action.owner or "")
         if owner is None:
             continue
@@ -178,19 +215,18 @@ def index_page(catalog: Catalog, owners: list[Owner]) -> Page:
     return page
 
 
-def pages(catalog: Catalog) -> list[Page]:
+def pages(catalog: Catalog, load: Workload | None = None) -> list[Page]:
     """`/owners/` and a page per owner, in the index's order."""
-    owners = collect(catalog)
+    owners = collect(catalog, load)
     return [index_page(catalog, owners), *(owner_page(catalog, owner) for owner in owners)]
 
 
-def open_work(catalog: Catalog, here: str, items: list[Published]) -> str:
-    """The overdue and open action items of these postmortems (a service's, a team's ...),
-    each with its owner and postmortem: what is still to do, not only how much."""
-    found = [work for work in works(catalog, items) if work.open]
-    found.sort(key=lambda w: _by_urgency(catalog, w))
-    overdue = [work for work in found if work.overdue]
-    still_open = [work for work in found if not work.overdue]
+def open_work(catalog: Catalog, here: str, found: list[Work]) -> str:
+    """The overdue and open action items of some postmortems (a service's, a team's ...),
+    each with its owner and postmortem: what is still to do, not only how much. `found`:
+    their open items, most urgent first (`Workload.open_by`, `Workload.open_of`)."""
+    overdue = [work for work in found if work.days_overdue is not None]
+    still_open = [work for work in found if work.days_overdue is None]
     return templates.render(
         catalog.templates,
         "owners/open_work.html",
