@@ -231,8 +231,8 @@ def test_a_tiny_run_builds_both_corpora_serves_and_reports(tmp_path: Path) -> No
     assert done.stderr.count(": build ours") == 4 and done.stderr.count(": build plain") == 4
     for side in bench.SIDES:
         assert done.stderr.count(f"serve edit {side}: page on disk") == 2
-    # The plugin waits for its workers, so that their CPU time is its build's.
-    assert "orphaned" not in done.stderr, done.stderr
+    # A worker the build did not wait for is counted all the same, and the page says so.
+    assert ("orphaned" in done.stderr) == ("did not wait for" in written), done.stderr
     assert done.stderr.count("CPU ") == 8
 
 
