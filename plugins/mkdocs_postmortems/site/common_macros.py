@@ -9,7 +9,8 @@ seen, so a site's override of `_common.html` still writes every badge and link.
 A link depends on the page it is written on (`here`) only through the relative href of its
 target, so with the package's `_common.html` a link is kept by that href and serves every
 page at the same depth. An override could write `here` some other way: with one, links are
-kept per page.
+kept per page. The hrefs of tag pages (`tag`), which no macro writes but every row of a list
+does, are kept per page.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class CommonMacros:
         self.by_href = common.filename is not None and Path(common.filename) == PACKAGE_COMMON
         """Whether links may be kept by href: the package's macros use `here` only so."""
         self.made: dict[tuple[str | None, ...], Markup] = {}
+        self.tags: dict[tuple[str, str], str] = {}
 
     def _catalog(self) -> Catalog:
         catalog = self.catalog()
@@ -96,4 +98,13 @@ class CommonMacros:
         if found is None:
             made = self.macros.postmortem_link(self._catalog(), here, item)
             found = self.made[key] = Markup(made)
+        return found
+
+    def tag(self, here: str, name: str) -> str:
+        """The href of a tag's page from `here`: the browse table and the lists of
+        postmortems link every row's tags, the same few on each page."""
+        key = (here, name)
+        found = self.tags.get(key)
+        if found is None:
+            found = self.tags[key] = self._catalog().links.rel(here, urls.tag(name))
         return found

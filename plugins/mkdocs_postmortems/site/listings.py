@@ -79,16 +79,47 @@ class Row:
     resolve: float | None
     text: str
     """What the free-text filter matches, lowered as browse.js lowers what is typed."""
+    started: dt.date | None = None
+    """The day it started, as its author wrote it."""
+    services: str = ""
+    teams: str = ""
+    factors: str = ""
+    tags: str = ""
+    """Each list of keys joined by spaces, as the filters read them."""
+    title_key: str = ""
+    """The title lowered: what the title column sorts by."""
+    rank: str = ""
+    """The severity's rank (`Taxonomy.rank`), empty without a severity."""
+    resolve_key: str = ""
+    """The time to resolve as the column sorts it (`%.3f` minutes), empty without one."""
+    overdue: int = 0
+    """How many of its action items are overdue."""
 
 
 def _row(catalog: Catalog, item: Published) -> Row:
+    """The row's values, worked out here once rather than by filters in the template."""
     pm = item.postmortem
     started = pm.started_at
     text = " ".join(
         [item.id, item.title, pm.summary or "", *pm.services, *pm.teams, *pm.tags]
         + [term_label(catalog, "factors", f) for f in pm.contributing_factors]
     ).lower()  # casefold() would turn ß into ss, which what is typed never becomes
-    return Row(item, utc(started) if started else "", item.durations["time_to_resolve"], text)
+    resolve = item.durations["time_to_resolve"]
+    return Row(
+        item,
+        utc(started) if started else "",
+        resolve,
+        text,
+        started=started.date() if started else None,
+        services=" ".join(pm.services),
+        teams=" ".join(pm.teams),
+        factors=" ".join(pm.contributing_factors),
+        tags=" ".join(pm.tags),
+        title_key=item.title.lower(),
+        rank=str(catalog.taxonomy.rank(pm.severity)) if pm.severity else "",
+        resolve_key="" if resolve is None else f"{resolve:.3f}",
+        overdue=len(item.overdue),
+    )
 
 
 def _filters(catalog: Catalog, tags: list[str]) -> list[Filter]:
