@@ -115,6 +115,25 @@ def test_the_worker_draws_the_first_share_of_the_charts_this_process_lacks() -> 
         parts.next()  # it has given all it had
 
 
+def test_making_and_drawing_leaves_the_collector_as_it_found_it() -> None:
+    """The worker's function turns automatic collection off while it runs; in a process
+    that goes on (a test, say) it is back on afterwards."""
+    import gc
+
+    job = _job()
+    charts.clear_cache()
+    try:
+        steps = analytics_build.make_and_draw((job, frozenset(), 1))
+        made = next(steps)
+        assert not gc.isenabled()
+        drawn = next(steps)
+        assert set(drawn) == {j.key for j in made.jobs}
+        assert next(steps, None) is None and gc.isenabled()
+    finally:
+        gc.enable()
+        charts.clear_cache()
+
+
 def _job() -> site_build.AnalyticsJob:
     corpus, tax, catalog = _catalog("analytics-kb")
     rows = analytics_rows.rows(corpus.entries, tax, AS_OF)

@@ -11,6 +11,7 @@ made here when first needed, and charts a worker could not draw are drawn here.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable, Iterator
 
@@ -28,14 +29,30 @@ Order = tuple[AnalyticsJob, frozenset[str], int]
 
 def make_and_draw(order: Order) -> Iterator[Made | dict[str, bytes]]:
     """In a worker: the part, given at once, then the first share of its charts (see
-    `background.draw_charts`), leaving out those the build's process has already."""
+    `background.draw_charts`), leaving out those the build's process has already.
+
+    The garbage collector runs when told. Left to itself it spent a fifth of this worker's
+    time looking again and again at the same objects (pandas' and matplotlib's modules, the
+    part's tables), which live until the worker ends. The part's garbage and each chart's
+    (a figure is a web of cycles) are collected once made, among the young objects only."""
     from mkdocs_postmortems.site import site_analytics  # pandas: in the worker only
 
     job, known, shares = order
-    made = site_analytics.run(job)
-    yield made
-    missing = [chart for chart in made.jobs if chart.key not in known]
-    yield charts.draw(next(iter(background.chart_shares(missing, shares)), []))
+    automatic = gc.isenabled()
+    gc.disable()
+    try:
+        made = site_analytics.run(job)
+        gc.collect(1)
+        yield made
+        missing = [chart for chart in made.jobs if chart.key not in known]
+        drawn: dict[str, bytes] = {}
+        for chart in next(iter(background.chart_shares(missing, shares)), []):
+            drawn.update(charts.draw([chart]))
+            gc.collect(1)
+        yield drawn
+    finally:
+        if automatic:
+            gc.enable()
 
 
 class Pending:

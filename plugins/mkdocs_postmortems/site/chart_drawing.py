@@ -330,6 +330,33 @@ def _strip(ax: Any, values: list[float], row: int, colour: str, fontsize: float,
     )
 
 
+def _boxes(ax: Any, boxed: list[tuple[int, list[float], str]]) -> None:
+    """The rows' boxes, in one call (each call costs as much again as its boxes), then each
+    given its row's colour."""
+    parts = ax.boxplot(
+        [values for _row, values, _colour in boxed],
+        positions=[row for row, _values, _colour in boxed],
+        orientation="horizontal",
+        whis=1.5,
+        widths=0.55,
+        patch_artist=True,
+        showfliers=False,  # every value is drawn as a point already
+        manage_ticks=False,
+        boxprops={"linewidth": 1.2},
+        whiskerprops={"linewidth": 1.2},
+        capprops={"linewidth": 1.2},
+        medianprops={"color": TEXT, "linewidth": 2.4, "solid_capstyle": "butt"},
+        zorder=2,
+    )
+    for index, (_row, _values, colour) in enumerate(boxed):
+        parts["boxes"][index].set(facecolor=to_rgba(colour, 0.22), edgecolor=colour)
+        pair = slice(2 * index, 2 * index + 2)  # two whiskers and two caps a box
+        for line in (*parts["whiskers"][pair], *parts["caps"][pair]):
+            line.set_color(colour)
+    for median in parts["medians"]:
+        median.set_zorder(4)  # above the points, so it stays readable in a dense strip
+
+
 def distributions(
     groups: list[tuple[str, list[float], str]], *, xlabel: str, log: bool = True
 ) -> bytes:
@@ -347,30 +374,17 @@ def distributions(
         finite = sorted(float(v) for v in values if math.isfinite(v))  # order-independent
         cleaned.append([max(v, LOG_FLOOR) for v in finite] if log else finite)
 
+    boxed: list[tuple[int, list[float], str]] = []
     for row, ((_label, _values, colour), values) in enumerate(zip(groups, cleaned, strict=True)):
         if not values:
             continue
         if len(values) < SMALL_N:  # a box of so few says nothing: the points alone
             _strip(ax, values, row, colour, fontsize, f"n = {len(values)}\ntoo few")
             continue
-        parts = ax.boxplot(
-            [values],
-            positions=[row],
-            orientation="horizontal",
-            whis=1.5,
-            widths=0.55,
-            patch_artist=True,
-            showfliers=False,  # every value is drawn as a point already
-            manage_ticks=False,
-            boxprops={"facecolor": to_rgba(colour, 0.22), "edgecolor": colour, "linewidth": 1.2},
-            whiskerprops={"color": colour, "linewidth": 1.2},
-            capprops={"color": colour, "linewidth": 1.2},
-            medianprops={"color": TEXT, "linewidth": 2.4, "solid_capstyle": "butt"},
-            zorder=2,
-        )
-        for median in parts["medians"]:
-            median.set_zorder(4)  # above the points, so it stays readable in a dense strip
+        boxed.append((row, values, colour))
         _strip(ax, values, row, colour, fontsize, f"n = {len(values)}")
+    if boxed:
+        _boxes(ax, boxed)
 
     everything = [v for values in cleaned for v in values]
     if log:
