@@ -67,6 +67,8 @@ SERVE_TIMEOUT = 1800.0
 FOLLOW_TIMEOUT = 300.0
 """At least this long for the search index to take an edit in (five first builds if longer)."""
 POLL_SECONDS = 0.05
+CLOCKS_SECONDS = 0.1
+"""How far a file's modification time may be from `time.time()` (far less than a build)."""
 SETTLE_SECONDS = 2.0
 """Serve's log is quiet this long before an edit: no rebuild still under way."""
 LONG, SHORT = "long", "short"
@@ -499,7 +501,9 @@ def _edit(server: Server, target: Target, follow_timeout: float) -> Edit:
     server.follow(indexed, f"{marker} in the search index")
     if search.written is None:
         return Edit(on_disk, served, None, searched=False)
-    written = search.written
+    # The build that wrote the index logs its end after it; the file's time and the log's
+    # come from different clocks, which can differ by a millisecond or so.
+    written = search.written - CLOCKS_SECONDS
     ended = _until(lambda: server.log.built_since(written), 60)
     return Edit(on_disk, served, None if ended is None else ended - edited)
 
