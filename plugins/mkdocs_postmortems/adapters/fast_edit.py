@@ -18,14 +18,15 @@ two files changed, the last build failed or had problems to show, an error on th
 
 The full rebuild is asked for `FOLLOW_UP_SECONDS` after the page is written: while a build
 runs, MkDocs' server holds every request, and the reloaded page fetches its stylesheets and
-scripts first.
+scripts first (Chromium shows it styled about half a second after the page is written, at
+2,000 postmortems on 2 busy cores). The last build's corpus, files, navigation and theme
+environment stay in memory until the next build begins (a few MB at 2,000 postmortems).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
 import os
 import threading
 import time
@@ -37,6 +38,7 @@ from jinja2 import Environment
 from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -46,9 +48,9 @@ from mkdocs_postmortems.core.corpus import Entry, load_file
 from mkdocs_postmortems.core.taxonomy import Taxonomy
 from mkdocs_postmortems.site.catalog import Catalog, Published
 
-log = logging.getLogger("mkdocs.plugins.mkdocs_postmortems.fast_edit")
+log = get_plugin_logger(__name__)
 
-FOLLOW_UP_SECONDS = 1.0
+FOLLOW_UP_SECONDS = 1.5
 """From writing the edited page to asking for the full rebuild."""
 MESSAGE = "page updated alone"
 """In the log line of each page made alone: `<file>: page updated alone in 0.41 s; ...`."""
