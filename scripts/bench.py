@@ -688,8 +688,8 @@ def report(command: str, results: Sequence[Size], corpora: dict[str, str]) -> st
     if orphans:
         lines += [
             "",
-            f"Builds of ours left {orphans} processes they did not wait for; their CPU time "
-            "is counted all the same.",
+            f"Builds of ours left {orphans} {'process' if orphans == 1 else 'processes'} "
+            "they did not wait for; their CPU time is counted all the same.",
         ]
     return "\n".join(lines) + "\n"
 
@@ -823,7 +823,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--repeat, --small-repeat and --edits must be at least 1")
     if not long_sizes and not short_sizes:
         parser.error("--sizes and --short-sizes are both empty: nothing to measure")
-    command = f"python scripts/bench.py --sizes {','.join(map(str, long_sizes))}"
+    command = f"python scripts/bench.py --sizes {','.join(map(str, long_sizes)) or repr('')}"
     if short_sizes != [GOAL_N]:
         command += f" --short-sizes {','.join(map(str, short_sizes))}"
     command += f" --repeat {args.repeat}"
