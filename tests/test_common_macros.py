@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,7 +50,7 @@ def test_each_badge_and_link_is_the_macros_own_from_every_page(use_directory_url
     catalog = _catalog(use_directory_urls)
     common = catalog.common
     assert common.by_href  # the package's macros: links shared between pages
-    c = templates.environment(()).get_template("_common.html").module
+    c: Any = templates.environment(()).get_template("_common.html").module
     names = [None, "", "nobody@example.com", *catalog.owners]
     tickets = [None, ""] + [
         a.ticket for item in catalog.items for a in item.postmortem.action_items if a.ticket

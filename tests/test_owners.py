@@ -311,8 +311,8 @@ def test_open_work_counts_the_term_pages_items(example: Catalog) -> None:
 def test_the_workload_groups_each_terms_open_items_as_sorting_them_would(
     example: Catalog,
 ) -> None:
-    """`Workload` sorts the catalog's open items once; each term's are those, filtered: the
-    same list, in the same order, as sorting the term's own by urgency."""
+    """`Workload` sorts the catalog's open items once; each term's and each owner's are
+    those, filtered: the same list, in the same order, as sorting their own by urgency."""
     load = owners.Workload(example)
     for kind in urls.KINDS:
         grouped = load.open_by(kind)
@@ -323,6 +323,12 @@ def test_the_workload_groups_each_terms_open_items_as_sorting_them_would(
             expected = [(w.item.stem, w.place) for w in own]
             assert [(w.item.stem, w.place) for w in grouped.get(key, [])] == expected
             assert [(w.item.stem, w.place) for w in load.open_of(items)] == expected
+    every = [w for w in owners.works(example, example.items) if w.open]
+    for owner in owners.collect(example, load):
+        for group, overdue in ((owner.overdue, True), (owner.open, False)):
+            own = [w for w in every if w.action.owner == owner.name and w.overdue == overdue]
+            own.sort(key=lambda w: owners._by_urgency(example, w))
+            assert [(w.item.stem, w.place) for w in group] == [(w.item.stem, w.place) for w in own]
 
 
 # A real build of the example site: the owner pages exist, are in the sitemap, and a reader

@@ -133,23 +133,20 @@ class Workload:
 def collect(catalog: Catalog, load: Workload | None = None) -> list[Owner]:
     """Every owner of the catalog, with their items grouped and sorted, neediest first."""
     owners = {name: Owner(name, slug) for name, slug in catalog.owners.items()}
-    for work in (load or Workload(catalog)).all:
+    load = load or Workload(catalog)
+    for work in load.open:  # most urgent first, as each owner's are sorted
         owner = owners.get(work.action.owner or "")
         if owner is None:
             continue
-        if work.overdue:
-            owner.overdue.append(work)
-        elif work.open:
-            owner.open.append(work)
-        elif work.action.status == "done":
-            owner.done.append(work)
-        else:
-            owner.dropped.append(work)
-        if work.open and work.action.due is not None and not work.item.postmortem.is_draft:
+        (owner.overdue if work.overdue else owner.open).append(work)
+        if work.action.due is not None and not work.item.postmortem.is_draft:
             owner.calendar = calendars.owner_path(owner.slug)
+    for work in load.all:
+        owner = owners.get(work.action.owner or "")
+        if owner is None or work.open:
+            continue
+        (owner.done if work.action.status == "done" else owner.dropped).append(work)
     for owner in owners.values():
-        owner.overdue.sort(key=lambda w: _by_urgency(catalog, w))
-        owner.open.sort(key=lambda w: _by_urgency(catalog, w))
         owner.done.sort(key=_by_closing)
         owner.dropped.sort(key=_by_closing)
     return sorted(owners.values(), key=Owner.sort_key)
