@@ -26,6 +26,7 @@ environment stay in memory until the next build begins (a few MB at 2,000 postmo
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import os
 import threading
@@ -208,11 +209,18 @@ class Session:
         old = last.sources.get(paths[0]) if len(paths) == 1 and paths[0] in now else None
         if old is None:
             return False
+        # Without the cyclic collector: its full scans of everything the last build left
+        # (the catalog allocates enough to start one) cost more than the page.
+        was_enabled = gc.isenabled()
+        gc.disable()
         try:
             made = _page(last, old, renderer)
         except Exception as error:  # never worse than MkDocs' own rebuild, which follows
             log.warning("%s: its page could not be made alone (%s); rebuilding", old.path, error)
             return False
+        finally:
+            if was_enabled:
+                gc.enable()
         if made:
             self.shown = now
             seconds = time.perf_counter() - started
