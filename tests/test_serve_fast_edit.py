@@ -251,9 +251,10 @@ def _new_build(server: Server, change: Callable[[], object]) -> None:
 
 
 def test_other_changes_take_the_full_rebuild(tmp_path: Path) -> None:
-    """An invalid edit (shown on the pages as before), the edit that fixes it (the last
-    build had problems), the taxonomy, mkdocs.yml, a new file, a deleted one, two at once:
-    each rebuilds the site at once. Then a plain edit is made alone again."""
+    """An invalid edit (shown on the pages as before), the edit that fixes it (the file
+    had problems), the taxonomy, mkdocs.yml, a new file, a deleted one, two at once: each
+    rebuilds the site at once. Another file's edit meanwhile is made alone, with the banner
+    of the problems the last build showed; so is a plain edit at the end."""
     project = _project(tmp_path)
     folder = project / "postmortems"
     source = folder / CORE_DNS
@@ -271,6 +272,15 @@ def test_other_changes_take_the_full_rebuild(tmp_path: Path) -> None:
         shown = server.get(place)
         assert "Not published" in shown and "severity: expected one of" in shown
         assert "pm-problems" in server.get("")
+
+        # Another file, while this one is invalid: made alone, under the same banner.
+        other_page = server.site() / "postmortems" / other.stem / "index.html"
+        other.write_text(other.read_text("utf-8") + "\nThree.\n", "utf-8")
+        server.wait(lambda: server.count(fast_edit.MESSAGE) == 1, "page made alone")
+        alone = other_page.read_text("utf-8")
+        assert "Three." in alone and "pm-problems" in alone
+        _new_build(server, lambda: os.utime(project / "mkdocs.yml"))  # the follow-up
+        assert other_page.read_text("utf-8") == alone
 
         _new_build(server, lambda: source.write_text(good, "utf-8"))
         assert "Cluster DNS" in server.get(place) and "pm-problems" not in server.get("")
@@ -295,7 +305,7 @@ def test_other_changes_take_the_full_rebuild(tmp_path: Path) -> None:
         _new_build(server, two)
 
         source.write_text(good.replace("title: Cluster DNS", "title: Again DNS", 1), "utf-8")
-        server.wait(lambda: server.count(fast_edit.MESSAGE) == 1, "page made alone")
+        server.wait(lambda: server.count(fast_edit.MESSAGE) == 2, "page made alone")
         assert "Again DNS" in server.get(place)
 
 

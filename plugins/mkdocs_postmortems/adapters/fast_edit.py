@@ -13,8 +13,9 @@ what a cold build of the same files gives.
 "Nothing else" is judged by content: the sha256 of every file the build reads (the
 postmortems folder, the taxonomy, mkdocs.yml, the docs folder, the theme's custom_dir and
 `watch` paths), against those taken when the last complete build began. Anything unusual
-takes the full rebuild at once: the file invalid, new, deleted or renamed, its id changed,
-two files changed, the last build failed or had problems to show, an error on the way.
+takes the full rebuild at once: the file invalid (or so in the last build), new, deleted or
+renamed, its id changed, two files changed, the last build failed, an error on the way.
+Other files' problems stay as the last build showed them, in the page's banner too.
 
 The full rebuild is asked for `FOLLOW_UP_SECONDS` after the page is written: while a build
 runs, MkDocs' server holds every request, and the reloaded page fetches its stylesheets and
@@ -45,6 +46,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import write_file
 
+from mkdocs_postmortems.adapters.serve import Display
 from mkdocs_postmortems.core.corpus import Entry, load_file
 from mkdocs_postmortems.core.taxonomy import Taxonomy
 from mkdocs_postmortems.site.catalog import Catalog, Published
@@ -91,6 +93,7 @@ class Renderer(Protocol):
 
     catalog: Catalog | None
     unmade: dict[str, Published]
+    display: Display | None
 
 
 @dataclass
@@ -111,12 +114,14 @@ class Basis:
     nav: Navigation | None = None
     env: Environment | None = None
     files: Files | None = None
+    display: Display | None = None
+    """The build's problems, whose banner the page carries."""
 
     @property
     def ready(self) -> bool:
         """Every event of the build has told its part."""
-        needed = (self.taxonomy, self.as_of, self.make_catalog, self.nav, self.env, self.files)
-        return None not in needed
+        given = (self.taxonomy, self.as_of, self.make_catalog, self.nav, self.env, self.files)
+        return None not in given and self.display is not None
 
 
 class Session:
@@ -126,7 +131,7 @@ class Session:
     def __init__(self) -> None:
         self.building: Basis | None = None
         self.last: Basis | None = None
-        """The last complete build's, when it had no problem to show."""
+        """The last complete build's."""
         self.shown: Hashes | None = None
         """The files as the last page made alone read them, until the full rebuild."""
         self._timer: threading.Timer | None = None
@@ -165,11 +170,13 @@ class Session:
         if self.building is not None:
             self.building.env, self.building.files = env, files
 
-    def complete(self, *, clean: bool) -> None:
-        """The build is done (on_post_build); `clean` when it had no problem to show."""
+    def complete(self, display: Display | None) -> None:
+        """The build is done (on_post_build), with its problems shown by `display`."""
         building, self.building = self.building, None
-        if clean and building is not None and building.ready:
-            self.last = building
+        if building is not None:
+            building.display = display
+            if building.ready:
+                self.last = building
 
     def fail(self) -> None:
         """The build failed: the next change rebuilds the site."""
@@ -243,10 +250,15 @@ class Session:
 
 
 def _page(last: Basis, old: Entry, renderer: Renderer) -> bool:
-    """Read `old`'s file again and write its page; False (nothing written) when it is not
-    valid as it stands, or its id changed (which other files' ids were checked against)."""
+    """Read `old`'s file again and write its page; False (nothing written) when the file had
+    problems or has, or its id changed (which other files' ids were checked against). Then
+    the problems of the knowledge base are those of the last build, and so is the banner."""
     assert last.taxonomy is not None and last.make_catalog is not None  # last.ready
     assert last.files is not None and last.nav is not None and last.env is not None
+    display = last.display
+    assert display is not None
+    if any(diagnostic.path == old.path for diagnostic in display.diagnostics):
+        return False
     loaded = load_file(old.source, last.taxonomy, old.path, None, last.as_of)
     new = loaded.entry
     if new is None or loaded.diagnostics or new.postmortem.id != old.postmortem.id:
@@ -258,11 +270,11 @@ def _page(last: Basis, old: Entry, renderer: Renderer) -> bool:
     file = last.files.get_file_from_path(item.src_uri)
     if file is None or file.page is None:
         return False
-    renderer.catalog, renderer.unmade = catalog, {item.src_uri: item}
+    renderer.catalog, renderer.unmade, renderer.display = catalog, {item.src_uri: item}, display
     try:
         return render(file.page, last.config, last.files, last.nav, last.env)
     finally:
-        renderer.catalog, renderer.unmade = None, {}
+        renderer.catalog, renderer.unmade, renderer.display = None, {}, None
 
 
 def render(

@@ -441,8 +441,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         gc.unfreeze()
-        if self.fast is not None:  # a page is made alone only over a site without problems
-            self.fast.complete(clean=self.display is not None and not self.display.diagnostics)
+        if self.fast is not None:
+            self.fast.complete(self.display)
         if self.display is not None:
             self.display.finish()
             self.display = None
