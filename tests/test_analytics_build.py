@@ -125,9 +125,9 @@ def test_making_and_drawing_leaves_the_collector_as_it_found_it() -> None:
     try:
         steps = analytics_build.make_and_draw((job, frozenset(), 1))
         made = next(steps)
-        assert not gc.isenabled()
+        assert isinstance(made, site_build.Made) and not gc.isenabled()
         drawn = next(steps)
-        assert set(drawn) == {j.key for j in made.jobs}
+        assert isinstance(drawn, dict) and set(drawn) == {j.key for j in made.jobs}
         assert next(steps, None) is None and gc.isenabled()
     finally:
         gc.enable()
