@@ -147,6 +147,9 @@ def test_a_worker_that_dies_leaves_the_analytics_to_this_process(
         def next(self) -> Any:
             raise background.WorkerError("Killed")
 
+        def close(self) -> None:
+            raise background.WorkerError("Killed")
+
     monkeypatch.setattr(background, "workers", lambda: 1)
     monkeypatch.setattr(background, "start_parts", lambda *_: Dead())
     monkeypatch.setattr(
@@ -162,6 +165,19 @@ def test_a_worker_that_dies_leaves_the_analytics_to_this_process(
     assert set(drawn) == set(pending.chart_paths())
     assert set(data) | set(drawn) == set(expected.files)
     assert drawn and all(svg.startswith(b"<?xml") for svg in drawn.values())
+
+
+def test_the_worker_has_ended_when_the_charts_are_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build must not end before its worker does: the kernel would kill the worker as the
+    build's process exits, and its CPU time would be nobody's (`scripts/bench_rusage.py`)."""
+    monkeypatch.setattr(background, "workers", lambda: 1)
+    charts.clear_cache()  # every chart missing, or none: the worker ends either way
+    for _ in range(2):  # the second time, every chart is in this process's cache already
+        pending = analytics_build.Pending(_job())
+        assert pending.made().pages
+        pending.data_files()
+        pending.chart_files()
+        assert background.running() == 0
 
 
 def test_charts_this_process_has_are_not_drawn_again(monkeypatch: pytest.MonkeyPatch) -> None:

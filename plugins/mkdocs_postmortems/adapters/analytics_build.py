@@ -11,6 +11,7 @@ made here when first needed, and charts a worker could not draw are drawn here.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import threading
 from collections.abc import Callable, Iterator
@@ -65,13 +66,14 @@ class Pending:
         self._drawn: Callable[[], dict[str, bytes]] = dict
         self._missing: list[charts.Job] = []
         self._thread: threading.Thread | None = None
+        self._parts: background.Parts | None = None
         self._cancelled = False
         self._cancel_lock = threading.Lock()
         """Held while charts are started, so that `cancel` misses none of their workers."""
         if background.workers() > 0:
             had = charts.known()  # what the worker is told this process need not be given
             order: Order = (job, frozenset(had), background.workers())
-            parts = background.start_parts(*_MAKE_AND_DRAW, order)
+            parts = self._parts = background.start_parts(*_MAKE_AND_DRAW, order)
             self._thread = threading.Thread(target=self._follow, args=(parts, had), daemon=True)
             self._thread.start()
 
@@ -150,5 +152,14 @@ class Pending:
             fresh = self._drawn()
         except background.WorkerError:  # a worker that died (memory, say): drawn here
             fresh = charts.draw(self._missing)
+        self._end_worker()
         drawn = {**self._known, **fresh}
         return {path: drawn[key] for path, key in pending.items()}
+
+    def _end_worker(self) -> None:
+        """Wait for the worker to exit, its results taken: a build that ended first would
+        leave it to be killed by the kernel, its CPU time unaccounted to the build."""
+        parts, self._parts = self._parts, None
+        if parts is not None:  # what it failed to give was made here (`made`, `chart_files`)
+            with contextlib.suppress(background.WorkerError):
+                parts.close()
