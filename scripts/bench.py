@@ -297,7 +297,9 @@ def build(project: Path, site: Path) -> Run:
 # Edits under serve
 # --------------------------------------------------------------------------------------------
 
-BUILT = "Documentation built in"
+BUILT = ("Documentation built in", "Reloading browsers")
+"""The end of a build in serve's log. MkDocs drops a message that repeats the last one, so
+two builds that took the same time log "built in" once; its reload follows every build."""
 
 
 class ServeLog:
@@ -315,7 +317,14 @@ class ServeLog:
 
     def built_since(self, moment: float) -> float | None:
         """When the first build that ended at or after `moment` ended."""
-        return next((at for at, line in list(self.lines) if at >= moment and BUILT in line), None)
+        return next(
+            (
+                at
+                for at, line in list(self.lines)
+                if at >= moment and any(end in line for end in BUILT)
+            ),
+            None,
+        )
 
     def quiet(self, seconds: float, limit: float) -> None:
         """Wait until nothing was logged for `seconds` (at most `limit` seconds)."""

@@ -173,6 +173,16 @@ def test_the_log_tells_when_the_build_after_a_moment_ended() -> None:
     assert log.built_since(second[0] + 1) is None
 
 
+def test_a_build_whose_time_repeats_is_seen_by_its_reload() -> None:
+    """MkDocs drops a log message equal to the one before it: the second of two builds that
+    took the same time says only that it reloads the browsers."""
+    log = bench.ServeLog(io.BytesIO(b"INFO    -  Reloading browsers\n"))
+    deadline = time.time() + 10
+    while not log.lines and time.time() < deadline:
+        time.sleep(0.01)
+    assert log.built_since(log.lines[0][0] - 1) == log.lines[0][0]
+
+
 def test_published_postmortems_are_the_ones_edited(tmp_path: Path) -> None:
     files = synth.generate(40, tmp_path, seed=3)
     chosen = bench.editable(files, 3)
