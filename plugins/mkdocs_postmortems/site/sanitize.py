@@ -135,12 +135,27 @@ def _dropped(html: str) -> list[Removed]:
     """What nh3 drops by its own lists, which the filter never sees: elements, attributes
     and URLs of script-capable schemes. A quick look at the tags says whether there can be
     any (in Markdown's own output, never); a parse then says which."""
-    if not any(_suspect(tag.lower(), attributes) for tag, attributes in _START_TAG.findall(html)):
+    if not any(_suspect_tag(tag, attributes) for tag, attributes in _START_TAG.findall(html)):
         return []
     reader = _Dropped()
     reader.feed(html_rules.without_unended_tags(html))
     reader.close()
     return reader.removed
+
+
+_SUSPECT: dict[tuple[str, str], bool] = {}
+"""`_suspect` of each start tag met: a site's bodies repeat a few dozen of them thousands of
+times (`<p>`, `<li>`, `<a href="...">`), and a look-up costs a tenth of a judgement."""
+_SUSPECT_KEPT = 4096
+
+
+def _suspect_tag(tag: str, attributes: str) -> bool:
+    found = _SUSPECT.get((tag, attributes))
+    if found is None:
+        if len(_SUSPECT) >= _SUSPECT_KEPT:  # bodies full of distinct tags: memory stays flat
+            _SUSPECT.clear()
+        found = _SUSPECT[tag, attributes] = _suspect(tag.lower(), attributes)
+    return found
 
 
 def _suspect(tag: str, attributes: str) -> bool:
