@@ -11,6 +11,8 @@ BRIEF = 280
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_MARKS = (" ", "#", "`", "~")
+"""How a line that can be a heading or a fence starts: most lines are neither."""
 
 
 def quotes(body: str) -> list[tuple[str, str]]:
@@ -35,13 +37,14 @@ def quotes(body: str) -> list[tuple[str, str]]:
                 found.append((current, brief(text)))
 
     for line in body.splitlines():
-        opened = _FENCE.match(line)
+        marked = line.startswith(_MARKS)
+        opened = _FENCE.match(line) if marked else None
         if fence:
             if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
                 fence = ""
         elif opened:
             fence = opened.group(1)
-        heading = None if fence or opened else _HEADING.match(line)
+        heading = None if fence or opened or not marked else _HEADING.match(line)
         if heading:
             depth = len(heading.group(1))
             if current is None or depth <= level:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from mkdocs_postmortems.analytics import lessons
@@ -36,8 +35,7 @@ class Rows:
 
 def _start_key(entry: Entry) -> tuple[float, str]:
     start = entry.postmortem.started_at
-    stem = Path(entry.path).stem
-    return (start.timestamp() if start else float("inf"), entry.postmortem.id or stem)
+    return (start.timestamp() if start else float("inf"), entry.postmortem.id or entry.stem)
 
 
 def rows(entries: Iterable[Entry], taxonomy: Taxonomy, as_of: dt.date) -> Rows:
@@ -51,7 +49,7 @@ def rows(entries: Iterable[Entry], taxonomy: Taxonomy, as_of: dt.date) -> Rows:
         if pm.is_draft:
             drafts += 1
             continue
-        stem = Path(entry.path).stem
+        stem = entry.stem
         ident = pm.id or stem
         quarter = metrics.quarter(pm)
         started_day = pm.started_at.astimezone(dt.UTC).date() if pm.started_at else None

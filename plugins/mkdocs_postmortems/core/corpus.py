@@ -7,6 +7,7 @@ diagnostics and the same data.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import os
 from collections.abc import Callable, Iterable
@@ -35,6 +36,11 @@ class Entry:
     body_line: int
     # No positions (Marks): a valid file has nothing left to point at, and at 10,000 files
     # they would be most of a build's memory.
+
+    @functools.cached_property
+    def stem(self) -> str:
+        """The file's name without `.md`: its page's name (`/postmortems/<stem>/`)."""
+        return Path(self.path).stem
 
 
 @dataclass

@@ -52,8 +52,11 @@ def escape(value: str) -> str:
 
 def fold(line: str) -> str:
     """A content line folded at 75 octets (RFC 5545 3.1), never inside a UTF-8 sequence."""
-    if len(line) <= 75 and line.isascii():
-        return line
+    if line.isascii():  # a character an octet: cut by characters
+        if len(line) <= 75:
+            return line
+        pieces = [line[start : start + 74] for start in range(75, len(line), 74)]
+        return line[:75] + "\r\n " + "\r\n ".join(pieces)
     data = line.encode()
     if len(data) <= 75:
         return line
@@ -88,19 +91,16 @@ class Event:
 def _event(
     uid: str, stamp: str, day: dt.date, summary: str, description: str, url: str | None
 ) -> str:
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:{escape(uid)}",
-        f"DTSTAMP:{stamp}",
-        f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
-        "DURATION:P1D",  # not DTEND: the day after 9999-12-31 is no date
-        f"SUMMARY:{escape(summary)}",
-        f"DESCRIPTION:{escape(description)}",
-        *([f"URL:{url}"] if url else []),
-        "TRANSP:TRANSPARENT",
-        "END:VEVENT",
-    ]
-    return _lines(lines)
+    # Only the lines of text can be long enough to fold; a day's year is 1000 to 9999.
+    link = f"{fold('URL:' + url)}\r\n" if url else ""
+    return (
+        f"BEGIN:VEVENT\r\n{fold('UID:' + escape(uid))}\r\nDTSTAMP:{stamp}\r\n"
+        f"DTSTART;VALUE=DATE:{day.isoformat().replace('-', '')}\r\n"
+        "DURATION:P1D\r\n"  # not DTEND: the day after 9999-12-31 is no date
+        f"{fold('SUMMARY:' + escape(summary))}\r\n"
+        f"{fold('DESCRIPTION:' + escape(description))}\r\n"
+        f"{link}TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n"
+    )
 
 
 def calendar(name: str, description: str, events: Iterable[Event]) -> bytes:
@@ -137,47 +137,45 @@ class _Page:
         return cls(None, f"{path} (from the site's root)")
 
 
-def _item_events(catalog: Catalog, item: Published, about: About) -> list[tuple[str | None, Event]]:
-    """(owner, event) for each open action item of a postmortem that has a due day."""
+def _item_events(
+    item: Published, page: _Page, stamp: str, ident: str
+) -> list[tuple[str | None, Event]]:
+    """(owner, event) for each open action item of a postmortem that has a due day. `ident`
+    is the postmortem's id as part of a UID (`part`)."""
     pm = item.postmortem
-    stamp = _stamp(moment(pm))
-    page = _Page.of(catalog, item, about)
+    # What every item's description ends with: the postmortem and its page.
+    severity = f" ({pm.severity})" if pm.severity else ""
+    about = f"Postmortem: {item.id}: {item.title}{severity}\n{page.where}"
     seen: dict[str, int] = {}
     out = []
     for index, action in enumerate(pm.action_items):
         digest = _digest(action.title)[:12]
-        seen[digest] = seen.get(digest, 0) + 1  # the same title twice: -2, -3 ...
-        if not metrics.is_open(action) or action.due is None:
+        seen[digest] = count = seen.get(digest, 0) + 1  # the same title twice: -2, -3 ...
+        if action.due is None or not metrics.is_open(action):
             continue
-        suffix = f"-{seen[digest]}" if seen[digest] > 1 else ""
-        uid = f"action-{part(item.id)}-{digest}{suffix}@{DOMAIN}"
-        details = [
-            f"Owner: {action.owner or NO_OWNER}",
-            f"Priority: {action.priority}",
-            f"Status: {action.status}",
-            f"Type: {action.type}",
-            *([f"Ticket: {action.ticket}"] if action.ticket else []),
-            f"Postmortem: {item.id}: {item.title}" + (f" ({pm.severity})" if pm.severity else ""),
-            page.where,
-        ]
+        suffix = f"-{count}" if count > 1 else ""
+        ticket = f"Ticket: {action.ticket}\n" if action.ticket else ""
+        details = (
+            f"Owner: {action.owner or NO_OWNER}\nPriority: {action.priority}\n"
+            f"Status: {action.status}\nType: {action.type}\n{ticket}{about}"
+        )
         text = _event(
-            uid,
+            f"action-{ident}-{digest}{suffix}@{DOMAIN}",
             stamp,
             action.due,
             f"{action.title} ({item.id})",
-            "\n".join(details),
+            details,
             page.url,
         )
         out.append((action.owner, Event(action.due, (item.id, index), text)))
     return out
 
 
-def _review(catalog: Catalog, item: Published, about: About) -> Event | None:
+def _review(item: Published, page: _Page, stamp: str, ident: str) -> Event | None:
     pm = item.postmortem
     held = pm.review.held_on if pm.review is not None else None
     if held is None or pm.review is None:
         return None
-    page = _Page.of(catalog, item, about)
     details = [
         *([f"Severity: {pm.severity}"] if pm.severity else []),
         *([f"Attendees: {', '.join(pm.review.attendees)}"] if pm.review.attendees else []),
@@ -185,8 +183,8 @@ def _review(catalog: Catalog, item: Published, about: About) -> Event | None:
         page.where,
     ]
     text = _event(
-        f"review-{part(item.id)}@{DOMAIN}",
-        _stamp(moment(pm)),
+        f"review-{ident}@{DOMAIN}",
+        stamp,
         held,
         f"Review: {item.title} ({item.id})",
         "\n".join(details),
@@ -229,11 +227,14 @@ def make(catalog: Catalog, about: About) -> Calendars:
     for item in catalog.items:
         if item.postmortem.is_draft:  # serve and include_drafts put drafts in the catalog
             continue
-        for owner, event in _item_events(catalog, item, about):
+        page = _Page.of(catalog, item, about)
+        stamp = _stamp(moment(item.postmortem))
+        ident = part(item.id)
+        for owner, event in _item_events(item, page, stamp, ident):
             events.append(event)
             if owner is not None:
                 by_owner.setdefault(owner, []).append(event)
-        review = _review(catalog, item, about)
+        review = _review(item, page, stamp, ident)
         if review is not None:
             reviews.append(review)
     made = Calendars(items=len(events), reviews=len(reviews))

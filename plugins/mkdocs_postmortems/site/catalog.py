@@ -190,7 +190,7 @@ def build(
         pm = entry.postmortem
         if pm.is_draft and not include_drafts:
             continue
-        stem = Path(entry.path).stem
+        stem = entry.stem
         if stem in stems:
             catalog.problems.append(
                 Diagnostic(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from typing import Any
 
 from mkdocs_postmortems.core.schema import Postmortem
@@ -25,8 +26,31 @@ COMPUTED = (
     "overdue_action_items",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
-"""json.dumps with options builds an encoder per call; a CSV has thousands of JSON cells."""
+
+
+def _cell_encoder() -> Callable[[Any], str]:
+    """A CSV cell's JSON, as `json.dumps` writes it with its default separators. A CSV has
+    thousands of JSON cells, and `JSONEncoder.encode` builds its C encoder anew on each
+    call: this one is built once."""
+    encoder = json.JSONEncoder(ensure_ascii=False)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # an interpreter without the C speed-ups
+        return encoder.encode
+    encode = make(
+        None,  # no check for cycles: records are trees of plain values
+        encoder.default,
+        json.encoder.encode_basestring,
+        encoder.indent,
+        encoder.key_separator,
+        encoder.item_separator,
+        encoder.sort_keys,
+        encoder.skipkeys,
+        encoder.allow_nan,
+    )
+    return lambda value: "".join(encode(value, 0))
+
+
+_ENCODE = _cell_encoder()
 
 
 def record(catalog: Catalog, item: Published) -> dict[str, Any]:
@@ -50,19 +74,6 @@ def to_json(catalog: Catalog, records: list[dict[str, Any]]) -> str:
     # Compact: at thousands of postmortems, indenting doubles the download and, as it
     # leaves the C encoder for the Python one, the time to write it.
     return json.dumps(document, separators=(",", ":"), ensure_ascii=False) + "\n"
-
-
-def _flat(prefix: str, value: Any, out: dict[str, Any]) -> None:
-    """Mappings become dotted columns; lists of text join with '; '; other lists are JSON."""
-    if isinstance(value, dict) and prefix not in ("links",):
-        for key, inner in value.items():
-            _flat(f"{prefix}.{key}", inner, out)
-    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-        out[prefix] = "; ".join(value)
-    elif isinstance(value, list | dict):
-        out[prefix] = _ENCODE(value) if value else ""
-    else:
-        out[prefix] = value
 
 
 def _columns() -> list[str]:
@@ -91,19 +102,39 @@ def _nested_fields(annotation: Any) -> list[str]:
 
 
 def _cell(value: Any) -> str:
+    """A value as a CSV cell: lists of text joined with '; ', other lists and mappings as
+    JSON (empty ones as nothing), true/false, and nothing for null."""
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, bool):
         return "true" if value else "false"
-    text = str(value)
+    elif isinstance(value, list):
+        if not all(isinstance(v, str) for v in value):
+            return _ENCODE(value)
+        text = "; ".join(value)
+    elif isinstance(value, dict):
+        return _ENCODE(value) if value else ""
+    else:
+        return str(value)
     # A cell that a spreadsheet would run as a formula gets a leading apostrophe.
-    if isinstance(value, str) and text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _dig(value: Any, keys: tuple[str, ...]) -> Any:
+    """The value below `keys` in nested mappings; None where one is missing."""
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
 
 
 def to_csv(records: list[dict[str, Any]]) -> str:
+    """Mappings of the models become dotted columns (`impact.revenue_usd`); `links` stays
+    one column of JSON."""
     columns = _columns()
+    # Each column's key in a record, and the keys below it when it is a model's field.
+    paths = [(key, tuple(rest)) for key, *rest in (column.split(".") for column in columns)]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     # With "\n" as line end, the csv module leaves a bare "\r" in a cell unquoted, and a
@@ -111,9 +142,6 @@ def to_csv(records: list[dict[str, Any]]) -> str:
     quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(columns)
     for data in records:
-        flat: dict[str, Any] = {}
-        for key, value in data.items():
-            _flat(key, value, flat)
-        cells = [_cell(flat.get(column)) for column in columns]
+        cells = [_cell(_dig(data.get(key), below)) for key, below in paths]
         (quoted if "\r" in "".join(cells) else writer).writerow(cells)
     return buffer.getvalue()
