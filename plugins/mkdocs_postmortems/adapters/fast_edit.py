@@ -62,14 +62,23 @@ Hashes = dict[str, bytes]
 """Each file's path -> the sha256 of its bytes (empty when it cannot be read)."""
 
 
-def snapshot(roots: Iterable[str]) -> Hashes:
-    """The hash of every file at or under `roots` (folders walked without following links)."""
+def snapshot(roots: Iterable[str], walked: Iterable[str] = ()) -> Hashes:
+    """The hash of every file at or under `roots` (folders walked without following links).
+
+    Below a `walked` folder (the postmortems folder, when MkDocs does not read it whole as
+    part of the docs), files the build passes by are left out: `.` names (an editor's swap
+    or lock file, which changes with every save) and backups ending in `~`. Otherwise an
+    editor's save would change two files and always take the full rebuild."""
     hashes: Hashes = {}
+    walked = tuple(walked)
+    passed_by = tuple(os.path.join(folder, "") for folder in walked)
     for root in roots:
         if os.path.isdir(root):
             paths = [
                 os.path.join(folder, name) for folder, _, names in os.walk(root) for name in names
             ]
+            if root in walked:
+                paths = [path for path in paths if not _passed_by(path, passed_by)]
         elif os.path.lexists(root):
             paths = [root]
         else:
@@ -81,6 +90,17 @@ def snapshot(roots: Iterable[str]) -> Hashes:
             except OSError:  # a FIFO, a dangling link, no permission: "changed" if it moves
                 hashes[path] = b""
     return hashes
+
+
+def _passed_by(path: str, folders: tuple[str, ...]) -> bool:
+    """A file below one of `folders` that the postmortem walk never reads (`discovery`)."""
+    for folder in folders:
+        if path.startswith(folder):
+            parts = path[len(folder) :].split(os.sep)
+            if any(part.startswith(".") for part in parts):
+                return True
+            return parts[-1].endswith("~") and not os.path.islink(path)
+    return False
 
 
 def changed(before: Hashes, after: Hashes) -> list[str]:
@@ -101,6 +121,8 @@ class Basis:
     """What a complete build leaves for making one page again."""
 
     roots: tuple[str, ...]
+    walked: tuple[str, ...]
+    """The postmortems folder, below which editors' files are passed by (`snapshot`)."""
     hashes: Hashes
     """The files as the build began."""
     config: MkDocsConfig
@@ -140,13 +162,25 @@ class Session:
     # The plugin's events, in a build's order.
 
     def begin(self, config: MkDocsConfig, roots: Iterable[str]) -> None:
-        """A full build begins (on_config): the files it reads are hashed now."""
+        """A full build begins (on_config): the files it reads are hashed now. `roots` are
+        the postmortems folder and the taxonomy file."""
         self._cancel()  # this build is the follow-up
         self.last = self.shown = None
-        wanted = [*roots, config.config_file_path, config.docs_dir, config.theme.custom_dir]
-        wanted.extend(str(path) for path in config.watch)
-        kept = tuple(dict.fromkeys(os.path.abspath(path) for path in wanted if path))
-        self.building = Basis(kept, snapshot(kept), config)
+        given = [os.path.abspath(path) for path in roots if path]
+        others = [config.docs_dir, config.theme.custom_dir, *(str(path) for path in config.watch)]
+        read_whole = [os.path.join(os.path.abspath(path), "") for path in others if path]
+        # A postmortems folder within the docs (or a watched folder) is read whole by MkDocs.
+        walked = tuple(
+            path
+            for path in given
+            if os.path.isdir(path) and not os.path.join(path, "").startswith(tuple(read_whole))
+        )
+        kept = tuple(
+            dict.fromkeys(
+                os.path.abspath(path) for path in [*given, config.config_file_path, *others] if path
+            )
+        )
+        self.building = Basis(kept, walked, snapshot(kept, walked), config)
 
     def read(
         self,
@@ -209,7 +243,7 @@ class Session:
         if last is None:
             return False
         started = time.perf_counter()
-        now = snapshot(last.roots)
+        now = snapshot(last.roots, last.walked)
         if now == self.shown:  # nothing new since the page made alone: the follow-up
             return False
         paths = changed(last.hashes, now)

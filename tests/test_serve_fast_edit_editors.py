@@ -1,0 +1,65 @@
+"""Editors' saves under `mkdocs serve` are one postmortem's edit (`adapters.fast_edit`):
+vim rewrites its swap file `.name.swp` with each save, Emacs makes a backup `name~` on its
+first save and removes its lock link `.#name`. The walk of postmortems never reads those,
+so the edited page is still made alone first; files in the docs folder still count."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mkdocs.config import load_config
+
+from mkdocs_postmortems.adapters import fast_edit
+from test_serve_fast_edit import BUILDING, CORE_DNS, PAGE, _free_port, _project, _served
+
+
+def test_an_editors_swap_lock_and_backup_files_leave_the_edit_made_alone(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    source = project / "postmortems" / CORE_DNS
+    text = source.read_text(encoding="utf-8")
+    swap = source.with_name(f".{source.name}.swp")
+    lock = source.with_name(f".#{source.name}")
+    swap.write_bytes(b"vim swap, buffer unchanged")
+    os.symlink("author@host.4242:1700000000", lock)  # Emacs: a dangling link
+    with _served(project, tmp_path, _free_port(), follow_up=3600) as server:
+        server.wait_builds(1)
+        page = server.site() / PAGE
+
+        swap.write_bytes(b"vim swap, buffer written")  # vim's save
+        source.write_text(text + "\nSaved by vim.\n", encoding="utf-8")
+        server.wait(lambda: server.count(fast_edit.MESSAGE) == 1, "page made alone")
+        assert "Saved by vim." in page.read_text(encoding="utf-8")
+
+        source.with_name(source.name + "~").write_text(text, encoding="utf-8")  # Emacs' save
+        source.write_text(text + "\nSaved by Emacs.\n", encoding="utf-8")
+        lock.unlink()
+        server.wait(lambda: server.count(fast_edit.MESSAGE) == 2, "page made alone again")
+        assert "Saved by Emacs." in page.read_text(encoding="utf-8")
+        assert server.count(BUILDING) == 1
+
+
+def test_editors_files_count_in_the_docs_folder(tmp_path: Path) -> None:
+    """MkDocs copies `name~` from the docs folder: a postmortems folder inside the docs is
+    read whole, and nothing in it is passed by; one beside it passes editors' files by."""
+    docs = tmp_path / "docs"
+    inside, beside = docs / "postmortems", tmp_path / "postmortems"
+    for folder in (inside, beside):
+        (folder / ".git").mkdir(parents=True)
+        (folder / ".git" / "HEAD").write_text("ref", encoding="utf-8")
+        for name in ("a.md", "a.md~", ".a.md.swp"):
+            (folder / name).write_text(name, encoding="utf-8")
+        os.symlink("elsewhere.md", folder / "b.md~")  # a link: the walk checks it
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+    names = ("a.md", "a.md~", ".a.md.swp", ".git/HEAD", "b.md~")
+
+    session = fast_edit.Session()
+    session.begin(config, [str(inside)])
+    assert session.building is not None
+    assert {str(inside / name) for name in names} <= set(session.building.hashes)
+
+    session.begin(config, [str(beside)])
+    assert session.building is not None
+    hashed = {str(beside / name) for name in names} & set(session.building.hashes)
+    assert hashed == {str(beside / "a.md"), str(beside / "b.md~")}
