@@ -104,26 +104,31 @@ def open_text(earlier: Earlier) -> str:
 
 class Index:
     """The published postmortems with open action items, by (factor, service), in time
-    order: what `alert` searches."""
+    order: what `alert` searches. What an alert says of each (its factors and services, its
+    open items) is worked out here once, not again for every later postmortem."""
 
     def __init__(self, entries: Iterable[Entry]) -> None:
-        pairs: dict[tuple[str, str], list[tuple[Order, Entry]]] = {}
+        pairs: dict[tuple[str, str], list[tuple[Order, _Candidate]]] = {}
         for entry in entries:
             pm = entry.postmortem
-            if pm.status != "published" or not any(is_open(a) for a in pm.action_items):
+            if pm.status != "published":
                 continue
-            at = order(entry)
+            open_items = sum(1 for a in pm.action_items if is_open(a))
+            at = order(entry) if open_items else None
             if at is None:
                 continue
+            candidate = _Candidate(
+                entry, frozenset(pm.contributing_factors), frozenset(pm.services), open_items
+            )
             for factor in dict.fromkeys(pm.contributing_factors):
                 for service in dict.fromkeys(pm.services):
-                    pairs.setdefault((factor, service), []).append((at, entry))
+                    pairs.setdefault((factor, service), []).append((at, candidate))
         self.orders: dict[tuple[str, str], list[Order]] = {}
-        self.entries: dict[tuple[str, str], list[Entry]] = {}
+        self.candidates: dict[tuple[str, str], list[_Candidate]] = {}
         for pair, found in pairs.items():
             found.sort(key=lambda x: x[0])
             self.orders[pair] = [at for at, _ in found]
-            self.entries[pair] = [entry for _, entry in found]
+            self.candidates[pair] = [candidate for _, candidate in found]
 
     def alert(self, entry: Entry) -> Alert:
         """The earlier published postmortems with open action items that named one of
@@ -132,31 +137,43 @@ class Index:
         pm = entry.postmortem
         if at is None or not pm.contributing_factors or not pm.services or not self.orders:
             return NO_ALERT
-        found: dict[str, tuple[Order, Entry]] = {}
-        for factor in dict.fromkeys(pm.contributing_factors):
-            for service in dict.fromkeys(pm.services):
+        factors, services = dict.fromkeys(pm.contributing_factors), dict.fromkeys(pm.services)
+        found: dict[str, tuple[Order, _Candidate]] = {}
+        for factor in factors:
+            for service in services:
                 orders = self.orders.get((factor, service))
                 if not orders:
                     continue
                 end = bisect.bisect_left(orders, at)  # those strictly earlier
-                entries = self.entries[(factor, service)]
+                candidates = self.candidates[(factor, service)]
                 for index in range(max(0, end - LIMIT - 1), end):
-                    found.setdefault(entries[index].path, (orders[index], entries[index]))
+                    candidate = candidates[index]
+                    found.setdefault(candidate.entry.path, (orders[index], candidate))
         if not found:
             return NO_ALERT
         latest = sorted(found.values(), key=lambda x: x[0], reverse=True)
-        return Alert([_earlier(entry, other) for _, other in latest[:LIMIT]], len(latest) > LIMIT)
+        return Alert(
+            [
+                Earlier(
+                    other.entry,
+                    tuple(f for f in factors if f in other.factors),
+                    tuple(s for s in services if s in other.services),
+                    other.open_items,
+                )
+                for _, other in latest[:LIMIT]
+            ],
+            len(latest) > LIMIT,
+        )
 
 
-def _earlier(entry: Entry, other: Entry) -> Earlier:
-    pm, them = entry.postmortem, other.postmortem
-    their_factors, their_services = set(them.contributing_factors), set(them.services)
-    return Earlier(
-        other,
-        tuple(f for f in dict.fromkeys(pm.contributing_factors) if f in their_factors),
-        tuple(s for s in dict.fromkeys(pm.services) if s in their_services),
-        sum(1 for a in them.action_items if is_open(a)),
-    )
+@dataclass(frozen=True)
+class _Candidate:
+    """An earlier postmortem an alert may name, with what the alert says of it."""
+
+    entry: Entry
+    factors: frozenset[str]
+    services: frozenset[str]
+    open_items: int
 
 
 # `postmortems validate` ------------------------------------------------------------------
