@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import posixpath
 import re
 import weakref
 from collections.abc import Callable
@@ -151,8 +150,7 @@ def _recurrence(catalog: Catalog, item: Published, links: Links) -> dict[str, An
         return None
     lines: list[Seen] = []
     for earlier in alert.earlier:
-        stem = posixpath.splitext(posixpath.basename(earlier.entry.path))[0]
-        other = catalog.items[catalog.ranks[stem]]
+        other = links.by_path()[earlier.entry.path]
         services = [links.term("services", key) for key in earlier.services]
         still_open = recurrence.open_text(earlier)
         lines.extend(
@@ -198,6 +196,7 @@ class Links:
         self.terms: dict[tuple[str, str], tuple[str, str]] = {}
         self.pages: dict[str, str] = {}
         self.made: dict[tuple[str, str | None], Markup] = {}
+        self.paths: dict[str, Published] | None = None
 
     def term(self, kind: str, key: str) -> tuple[str, str]:
         """(href, label) of a term's page, from a postmortem page."""
@@ -215,6 +214,13 @@ class Links:
             rel = self._catalog().links.rel
             found = self.pages[other.src_uri] = rel(HERE, other.src_uri)
         return found
+
+    def by_path(self) -> dict[str, Published]:
+        """The catalog's postmortems by the path of their file (recurrence alerts name
+        entries), indexed for the first page that asks."""
+        if self.paths is None:
+            self.paths = {item.entry.path: item for item in self._catalog().items}
+        return self.paths
 
     def tag(self, name: str) -> str:
         """The href of a tag's page, from a postmortem page."""
