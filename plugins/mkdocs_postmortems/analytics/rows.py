@@ -8,7 +8,7 @@ the site's analytics are computed from them in another process (`site.site_analy
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +44,13 @@ def rows(entries: Iterable[Entry], taxonomy: Taxonomy, as_of: dt.date) -> Rows:
     items: list[dict[str, Any]] = []
     factors: list[dict[str, Any]] = []
     drafts = 0
+    # One object per day: a pickle (the rows go to another process) writes a day once and
+    # then refers to it, where writing each of thousands of equal days costs most of its time.
+    days: dict[dt.date, dt.date] = {}
+
+    def day(value: dt.date | None) -> dt.date | None:
+        return None if value is None else days.setdefault(value, value)
+
     for entry in sorted(entries, key=_start_key):
         pm = entry.postmortem
         if pm.is_draft:
@@ -52,7 +59,7 @@ def rows(entries: Iterable[Entry], taxonomy: Taxonomy, as_of: dt.date) -> Rows:
         stem = entry.stem
         ident = pm.id or stem
         quarter = metrics.quarter(pm)
-        started_day = pm.started_at.astimezone(dt.UTC).date() if pm.started_at else None
+        started_day = day(pm.started_at.astimezone(dt.UTC).date()) if pm.started_at else None
         incidents.append(
             {
                 "id": ident,
@@ -68,7 +75,7 @@ def rows(entries: Iterable[Entry], taxonomy: Taxonomy, as_of: dt.date) -> Rows:
                 "services": list(dict.fromkeys(pm.services)),
                 "factors": list(dict.fromkeys(pm.contributing_factors)),
                 **{name: metrics.minutes(pm, name) for name in metrics.DURATIONS},
-                **_report_fields(entry),
+                **_report_fields(entry, day),
             }
         )
         factors.extend(
@@ -85,13 +92,13 @@ def rows(entries: Iterable[Entry], taxonomy: Taxonomy, as_of: dt.date) -> Rows:
                     "teams": list(dict.fromkeys(pm.teams)),
                     "title": item.title,
                     "owner": item.owner,
-                    "due": item.due,
+                    "due": day(item.due),
                     "status": item.status,
-                    "closed_on": item.closed_on,
+                    "closed_on": day(item.closed_on),
                     "priority": item.priority,
                     "type": item.type,
                     # Items are opened by their postmortem: the document's date, else the start.
-                    "opened": pm.date or started_day,
+                    "opened": day(pm.date) or started_day,
                     "started_day": started_day,
                     "days_overdue": metrics.days_overdue(item, as_of),
                     # Day numbers (NaN unknown): each quarter's report compares them at once.
@@ -102,14 +109,14 @@ def rows(entries: Iterable[Entry], taxonomy: Taxonomy, as_of: dt.date) -> Rows:
     return Rows(incidents, items, factors, drafts)
 
 
-def _report_fields(entry: Entry) -> dict[str, Any]:
+def _report_fields(entry: Entry, day: Callable[[dt.date | None], dt.date | None]) -> dict[str, Any]:
     """What the quarterly report reads besides the figures above (`report_data`)."""
     pm = entry.postmortem
     impact = pm.impact
     return {
         "status": pm.status,
-        "date": pm.date,
-        "resolved_day": pm.resolved_at.astimezone(dt.UTC).date() if pm.resolved_at else None,
+        "date": day(pm.date),
+        "resolved_day": day(pm.resolved_at.astimezone(dt.UTC).date()) if pm.resolved_at else None,
         "users_affected": impact.users_affected if impact else None,
         "revenue_usd": impact.revenue_usd if impact else None,
         "customer_facing": impact.customer_facing if impact else None,
