@@ -6,6 +6,7 @@ so the edited page is still made alone first; files in the docs folder still cou
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from mkdocs.config import load_config
@@ -63,3 +64,23 @@ def test_editors_files_count_in_the_docs_folder(tmp_path: Path) -> None:
     assert session.building is not None
     hashed = {str(beside / name) for name in names} & set(session.building.hashes)
     assert hashed == {str(beside / "a.md"), str(beside / "b.md~")}
+
+
+def test_the_snapshot_never_waits_on_a_fifo(tmp_path: Path) -> None:
+    """A named pipe in the postmortems folder (the walk reports it) is not opened for its
+    bytes: opening one waits for a writer, and serve with it, before its first build."""
+    folder = tmp_path / "postmortems"
+    folder.mkdir()
+    (folder / "a.md").write_text("a", encoding="utf-8")
+    fifo = folder / "b.md"
+    os.mkfifo(fifo)
+    found: list[fast_edit.Hashes] = []
+    taking = threading.Thread(target=lambda: found.append(fast_edit.snapshot([str(folder)])))
+    taking.start()
+    taking.join(timeout=30)
+    if taking.is_alive():  # let it go: open the pipe's other end
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        taking.join(timeout=30)
+    assert found, "the snapshot waited on the pipe"
+    assert sorted(found[0]) == [str(folder / "a.md"), str(fifo)]
+    assert found[0][str(fifo)] == b""

@@ -30,6 +30,7 @@ import datetime as dt
 import gc
 import hashlib
 import os
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -84,12 +85,30 @@ def snapshot(roots: Iterable[str], walked: Iterable[str] = ()) -> Hashes:
         else:
             continue
         for path in paths:
-            try:
-                with open(path, "rb") as read:
-                    hashes[path] = hashlib.sha256(read.read()).digest()
-            except OSError:  # a FIFO, a dangling link, no permission: "changed" if it moves
-                hashes[path] = b""
+            hashes[path] = _digest(path)
     return hashes
+
+
+_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)  # a FIFO opens at once, without a writer
+
+
+def _digest(path: str) -> bytes:
+    """The sha256 of a regular file's bytes (through a link); empty for anything else (a
+    FIFO, a device, a dangling link, no permission), which is never opened for its bytes:
+    a FIFO would wait for a writer, a device never end. "Changed" if it moves."""
+    try:
+        descriptor = os.open(path, _FLAGS)
+    except OSError:
+        return b""
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return b""
+        with os.fdopen(descriptor, "rb", closefd=False) as read:
+            return hashlib.file_digest(read, "sha256").digest()
+    except OSError:
+        return b""
+    finally:
+        os.close(descriptor)
 
 
 def _passed_by(path: str, folders: tuple[str, ...]) -> bool:
