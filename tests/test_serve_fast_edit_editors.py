@@ -9,6 +9,7 @@ import os
 import threading
 from pathlib import Path
 
+import pytest
 from mkdocs.config import load_config
 
 from mkdocs_postmortems.adapters import fast_edit
@@ -84,3 +85,23 @@ def test_the_snapshot_never_waits_on_a_fifo(tmp_path: Path) -> None:
     assert found, "the snapshot waited on the pipe"
     assert sorted(found[0]) == [str(folder / "a.md"), str(fifo)]
     assert found[0][str(fifo)] == b""
+
+
+def test_saves_in_a_row_keep_the_first_saves_follow_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An editor that autosaves every second must not put the full rebuild off for good: a
+    page made alone while a follow-up is pending leaves that follow-up as it is."""
+    monkeypatch.setattr(fast_edit, "FOLLOW_UP_SECONDS", 0.2)
+    asked: list[str] = []
+    session = fast_edit.Session()
+    session._follow_up(lambda: asked.append("first save"))
+    first = session._timer
+    session._follow_up(lambda: asked.append("second save"))  # before the first's deadline
+    assert first is not None and session._timer is first
+    first.join(10)
+    assert asked == ["first save"]
+    session._follow_up(lambda: asked.append("a later save"))  # after it: one of its own
+    later = session._timer
+    assert later is not None and later is not first
+    later.join(10)
+    assert asked == ["first save", "a later save"]
+    session.stop()

@@ -288,9 +288,11 @@ class Session:
         return made
 
     def _follow_up(self, rebuild: Callable[[], None]) -> None:
+        """Ask for the full rebuild soon, unless it is asked for already: the first save's
+        deadline holds, so that an editor saving every second cannot put it off for good."""
         with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
+            if self._timer is not None and self._timer.is_alive():
+                return
             self._timer = threading.Timer(FOLLOW_UP_SECONDS, rebuild)
             self._timer.daemon = True
             self._timer.start()
