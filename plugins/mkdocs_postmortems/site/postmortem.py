@@ -150,7 +150,7 @@ def _recurrence(catalog: Catalog, item: Published, links: Links) -> dict[str, An
         return None
     lines: list[Seen] = []
     for earlier in alert.earlier:
-        other = links.by_path()[earlier.entry.path]
+        other = catalog.items[links.by_path()[earlier.entry.path]]
         services = [links.term("services", key) for key in earlier.services]
         still_open = recurrence.open_text(earlier)
         lines.extend(
@@ -196,7 +196,7 @@ class Links:
         self.terms: dict[tuple[str, str], tuple[str, str]] = {}
         self.pages: dict[str, str] = {}
         self.made: dict[tuple[str, str | None], Markup] = {}
-        self.paths: dict[str, Published] | None = None
+        self.paths: dict[str, int] | None = None
 
     def term(self, kind: str, key: str) -> tuple[str, str]:
         """(href, label) of a term's page, from a postmortem page."""
@@ -215,11 +215,12 @@ class Links:
             found = self.pages[other.src_uri] = rel(HERE, other.src_uri)
         return found
 
-    def by_path(self) -> dict[str, Published]:
-        """The catalog's postmortems by the path of their file (recurrence alerts name
-        entries), indexed for the first page that asks."""
+    def by_path(self) -> dict[str, int]:
+        """The place in the catalog of each postmortem, by the path of its file (recurrence
+        alerts name entries), indexed for the first page that asks. Places, not the items:
+        this object outlives the catalog, which must not keep the corpus alive."""
         if self.paths is None:
-            self.paths = {item.entry.path: item for item in self._catalog().items}
+            self.paths = {item.entry.path: i for i, item in enumerate(self._catalog().items)}
         return self.paths
 
     def tag(self, name: str) -> str:
