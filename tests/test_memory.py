@@ -9,9 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import shutil
 import weakref
 from pathlib import Path
+from typing import Any
 
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
+
+from mkdocs_postmortems.adapters.plugin import PostmortemsPlugin
 from mkdocs_postmortems.core import taxonomy as taxonomy_module
 from mkdocs_postmortems.core.corpus import load_corpus
 from mkdocs_postmortems.site import catalog as catalog_module
@@ -41,3 +49,48 @@ def test_pages_made_keep_neither_the_catalog_nor_its_postmortems(tmp_path: Path)
         if isinstance(thing, Published) and thing.entry.path.startswith(mine)
     ]
     assert not kept
+
+
+class _Spy(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+    """Sees the pages between their conversion and their rendering, as other plugins do."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waiting: dict[str, str | None] = {}
+        self.data_files: list[str] = []
+
+    @event_priority(-200)
+    def on_env(self, env: Any, /, *, config: Any, files: Files) -> Any:
+        self.waiting = {f.src_uri: f.page.content for f in files.documentation_pages() if f.page}
+        self.data_files = [f.src_uri for f in files if f.src_uri.startswith("data/postmortems.")]
+        return env
+
+
+def test_pages_wait_as_utf8_and_exports_are_not_held(tmp_path: Path) -> None:
+    """A page of ours waits for its rendering as UTF-8 in the plugin, not as MkDocs' string;
+    the exports are written when made, not held in MkDocs' files to the build's end. The
+    site is the same: the golden and byte-identity tests hold the pages, this the memory."""
+    root = Path(__file__).resolve().parents[1]
+    project = tmp_path / "kb"
+    (project / "docs").mkdir(parents=True)
+    (project / "docs" / "index.md").write_text("# KB\n\nÜber ☑ the home page.\n", "utf-8")
+    shutil.copytree(root / "postmortems", project / "postmortems")
+    (project / "mkdocs.yml").write_text("site_name: KB\nplugins:\n  - postmortems\n", "utf-8")
+    config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    spy = _Spy()
+    config.plugins["spy"] = spy
+    plugin = config.plugins["postmortems"]
+    assert isinstance(plugin, PostmortemsPlugin)
+    config.plugins.on_startup(command="build", dirty=False)
+    build(config)
+
+    postmortems = [uri for uri in spy.waiting if uri.startswith("postmortems/")]
+    assert len(postmortems) >= 5
+    assert all(spy.waiting[uri] == "" for uri in postmortems)  # held by the plugin instead
+    assert "Über ☑" in (spy.waiting["index.md"] or "")  # an author's page is not touched
+    assert not plugin.held  # every page was given back and rendered
+    assert not spy.data_files
+    for name in ("postmortems.json", "postmortems.csv"):
+        assert (tmp_path / "site" / "data" / name).stat().st_size > 1000
+    page = (tmp_path / "site" / postmortems[0].removesuffix(".md") / "index.html").read_text()
+    assert page.count('class="pm-') > 10  # its sections, given back in time

@@ -105,13 +105,16 @@ def lists(
 ) -> Site:
     """The site but its analytics pages, their charts and `/data/stats.json`, and assets.
     `about` is what the site's configuration tells the feeds and calendars (name, URL);
-    with `stream`, those files are left to `Site.streamed` instead of `Site.files`."""
+    with `stream`, those files and the exports are left to `Site.streamed` instead of
+    `Site.files` (which a build holds to its end: some 50 MB at 10,000 postmortems)."""
     site = Site(catalog)
     # The exports first: their records, a dict per postmortem, are freed before the pages
     # are built, so that the two never take memory at once.
     records = exports.records(catalog)
-    site.files[exports.JSON_PATH] = exports.to_json(catalog, records).encode()
-    site.files[exports.CSV_PATH] = exports.to_csv(records).encode()
+    made_exports = {
+        exports.JSON_PATH: exports.to_json(catalog, records).encode(),
+        exports.CSV_PATH: exports.to_csv(records).encode(),
+    }
     del records
     if postmortem_pages:
         site.pages.extend(postmortem.page(catalog, item) for item in catalog.items)
@@ -125,6 +128,10 @@ def lists(
     site.pages.extend(owners.pages(catalog, load))
     site.pages.extend(listings.tag_pages(catalog))
     subscriptions(site, about or feeds.About(), stream=stream)
+    if stream:
+        site.streamed = itertools.chain(made_exports.items(), site.streamed)
+    else:
+        site.files.update(made_exports)
     return site
 
 
