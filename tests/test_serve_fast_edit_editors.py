@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,28 @@ def test_saves_in_a_row_keep_the_first_saves_follow_up(monkeypatch: pytest.Monke
     later.join(10)
     assert asked == ["first save", "a later save"]
     session.stop()
+
+
+class _Server:
+    """What `Session.install` uses of MkDocs' server: its builder."""
+
+    def __init__(self, build: Callable[[], None]) -> None:
+        self.builder: Callable[..., None] = build
+
+
+def test_a_build_that_never_reaches_the_plugin_forgets_the_last_one() -> None:
+    """A broken mkdocs.yml fails the rebuild before any plugin runs, and serve's guard cleans
+    the site folder: the next edit must not be made alone on the last good build's basis
+    (restoring mkdocs.yml byte for byte would otherwise pass for no change)."""
+    session = fast_edit.Session()
+    basis = object()
+    session.edit = lambda renderer: False  # type: ignore[method-assign]
+    completes = _Server(lambda: session.complete(None))
+    session.last = basis  # type: ignore[assignment]
+    session.install(completes, renderer=None, rebuild=lambda: None)  # type: ignore[arg-type]
+    completes.builder()
+    assert session.last is basis  # a build that completed keeps what it recorded
+    fails = _Server(lambda: None)  # the guard swallowed the error
+    session.install(fails, renderer=None, rebuild=lambda: None)  # type: ignore[arg-type]
+    fails.builder()
+    assert session.last is None

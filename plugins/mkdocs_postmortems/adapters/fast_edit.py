@@ -177,6 +177,8 @@ class Session:
         """The files as the last page made alone read them, until the full rebuild."""
         self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
+        self.completed = 0
+        """Full builds completed: one that did not complete failed, however early."""
 
     # The plugin's events, in a build's order.
 
@@ -226,6 +228,7 @@ class Session:
     def complete(self, display: Display | None) -> None:
         """The build is done (on_post_build), with its problems shown by `display`."""
         building, self.building = self.building, None
+        self.completed += 1
         if building is not None:
             building.display = display
             if building.ready:
@@ -248,7 +251,10 @@ class Session:
             if not args and not kwargs and self.edit(renderer):
                 self._follow_up(rebuild)
                 return
+            completed = self.completed
             build(*args, **kwargs)
+            if self.completed == completed:  # failed: a broken mkdocs.yml runs no plugin
+                self.fail()  # at all, and serve's guard cleaned the site folder
 
         server.builder = builder
 

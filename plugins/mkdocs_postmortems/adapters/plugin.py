@@ -138,10 +138,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         # gathers the theme's files; this process reads its share in on_files.
         root = self._root(config)
         folder = Path(os.path.normpath(root / self.config.dir))
-        taxonomy = self._taxonomy(root, folder)
-        if self.fast is not None:  # the files as this build reads them, hashed
+        if self.fast is not None:  # the files as this build reads them, hashed before it
             chosen = self.config.taxonomy and str(root / self.config.taxonomy)
             self.fast.begin(config, [str(folder), *([chosen] if chosen else [])])
+        taxonomy = self._taxonomy(root, folder)
         loading = start_loading([folder], taxonomy, parallel=True, as_of=self.as_of)
         self.loading = (loading, taxonomy)
         return config
