@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import shutil
 import weakref
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from mkdocs_postmortems.core.corpus import load_corpus
 from mkdocs_postmortems.site import catalog as catalog_module
 from mkdocs_postmortems.site import postmortem
 from mkdocs_postmortems.site.catalog import Published
+from test_build import _project
 from test_scale import synth
 
 AS_OF = dt.date(2026, 11, 1)
@@ -70,12 +70,8 @@ def test_pages_wait_as_utf8_and_exports_are_not_held(tmp_path: Path) -> None:
     """A page of ours waits for its rendering as UTF-8 in the plugin, not as MkDocs' string;
     the exports are written when made, not held in MkDocs' files to the build's end. The
     site is the same: the golden and byte-identity tests hold the pages, this the memory."""
-    root = Path(__file__).resolve().parents[1]
-    project = tmp_path / "kb"
-    (project / "docs").mkdir(parents=True)
+    project = _project(tmp_path)
     (project / "docs" / "index.md").write_text("# KB\n\nÜber ☑ the home page.\n", "utf-8")
-    shutil.copytree(root / "postmortems", project / "postmortems")
-    (project / "mkdocs.yml").write_text("site_name: KB\nplugins:\n  - postmortems\n", "utf-8")
     config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
     spy = _Spy()
     config.plugins["spy"] = spy
