@@ -94,21 +94,21 @@ def test_the_worker_makes_what_this_process_makes() -> None:
     assert [j.key for j in there.jobs] == [j.key for j in here.jobs] and here.jobs
 
 
-def test_the_worker_draws_the_first_share_of_the_charts_this_process_lacks() -> None:
-    """One worker makes the part and then draws charts, saving a second start-up."""
+def test_the_worker_draws_the_charts_this_process_lacks() -> None:
+    """One worker makes the part and then draws its charts, saving a second start-up."""
     job = _job()
     charts.clear_cache()
     here = site_analytics.run(job)
     had = here.jobs[0].key
-    parts = background.start_parts(*analytics_build._MAKE_AND_DRAW, (job, frozenset([had]), 2))
+    parts = background.start_parts(*analytics_build._MAKE_AND_DRAW, (job, frozenset([had])))
     made = parts.next()
     drawn = parts.next()
     parts.close()
     assert made.pages == here.pages and made.files == here.files
     lacking = [j for j in here.jobs if j.key != had]
-    assert list(drawn) == [j.key for j in lacking[0::2]]  # its share of two, in order
+    assert list(drawn) == [j.key for j in lacking]  # all of them, in order
     try:
-        assert drawn == charts.draw(lacking[0::2])  # the bytes drawn here
+        assert drawn == charts.draw(lacking)  # the bytes drawn here
     finally:
         charts.clear_cache()
     with pytest.raises(background.WorkerError):
@@ -123,7 +123,7 @@ def test_making_and_drawing_leaves_the_collector_as_it_found_it() -> None:
     job = _job()
     charts.clear_cache()
     try:
-        steps = analytics_build.make_and_draw((job, frozenset(), 1))
+        steps = analytics_build.make_and_draw((job, frozenset()))
         made = next(steps)
         assert isinstance(made, site_build.Made) and not gc.isenabled()
         drawn = next(steps)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
+import random
 import re
 import subprocess
 import sys
@@ -15,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from mkdocs_postmortems.site import charts
+from mkdocs_postmortems.site import chart_drawing, charts
+from mkdocs_postmortems.site.text_width import width as text_width
 
 REPO = Path(__file__).resolve().parents[1]
 SVG = "{http://www.w3.org/2000/svg}"
@@ -180,17 +183,18 @@ def test_same_bytes_in_another_process_with_another_hash_seed(seed: str) -> None
     assert result.stdout == here
 
 
-def test_global_rcparams_do_not_leak_in_or_out() -> None:
-    import matplotlib
-
-    reference = render("bars")
-    charts.clear_cache()
-    with matplotlib.rc_context(
-        {"font.size": 30.0, "svg.hashsalt": None, "lines.linewidth": 7.0, "text.parse_math": True}
-    ):
-        assert render("bars") == reference
-        assert matplotlib.rcParams["font.size"] == 30.0
-        assert matplotlib.rcParams["svg.hashsalt"] is None
+def test_drawing_loads_no_plotting_library() -> None:
+    """Charts are laid out by hand: matplotlib cost more CPU than the rest of the analytics."""
+    code = (
+        "import sys\n"
+        "from mkdocs_postmortems.site import charts\n"
+        "charts.bars(['a'], [1], [], xlabel='x')\n"
+        "print(sorted(m for m in ('matplotlib', 'numpy', 'pandas') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert result.stdout.strip() == "[]"
 
 
 def test_strip_jitter_does_not_depend_on_value_order() -> None:
@@ -365,55 +369,113 @@ def test_height_grows_with_rows_and_is_capped() -> None:
     assert beyond <= cap * 1.05
 
 
-def _tight(name: str, monkeypatch: pytest.MonkeyPatch) -> bytes:
-    """The chart as matplotlib's own `bbox_inches="tight"` saves it (two draws, no crop)."""
-    import io
-
-    from mkdocs_postmortems.site import chart_drawing
-
-    def save(figure: Any, *, tight: bool = True) -> bytes:
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="svg", bbox_inches="tight", pad_inches=charts.PAD_INCHES)
-        return buffer.getvalue()
-
-    monkeypatch.setattr(chart_drawing, "_save", save)
-    charts.clear_cache()
-    return render(name)
-
-
-def _text_places(svg: bytes, left: float = 0.0, top: float = 0.0) -> list[float]:
-    """Where each text stands, x then y, seen from (`left`, `top`)."""
-    texts = [t for t in parse(svg).iter(f"{SVG}text") if "x" in t.attrib]  # not multi-line
-    places = [(float(t.attrib["x"]), float(t.attrib["y"])) for t in texts]
-    return [v for x, y in places for v in (x - left, y - top)]
+def _extents(svg: bytes) -> list[tuple[str, float, float, float, float]]:
+    """Each unrotated text's box (left, top, right, bottom), from the font's advances."""
+    boxes = []
+    for element in parse(svg).iter(f"{SVG}text"):
+        if "transform" in element.attrib:
+            continue
+        lines = [element.text or ""] + [t.text or "" for t in element.iter(f"{SVG}tspan")]
+        size = float(element.attrib["font-size"])
+        wide = max(text_width(line, size) for line in lines)
+        anchor = element.attrib.get("text-anchor", "start")
+        x = float(element.attrib["x"])
+        left = {"start": x, "middle": x - wide / 2, "end": x - wide}[anchor]
+        baseline = float(element.attrib["y"])
+        bottom = baseline + 0.24 * size + (len(lines) - 1) * 1.2 * size
+        boxes.append(("".join(lines), left, baseline - 0.76 * size, left + wide, bottom))
+    return boxes
 
 
-@pytest.mark.parametrize("name", sorted(SAMPLES))
-def test_one_draw_crops_to_the_box_two_draws_found(
-    name: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A chart is drawn once and cropped to its drawing plus the padding: the same size as
-    matplotlib's tight box, and the view starts where that box does (left of the figure
-    when a long label sticks out of it)."""
-    once = render(name)
-    with monkeypatch.context() as patched:
-        twice = _tight(name, patched)
-    assert size_in_points(once) == pytest.approx(size_in_points(twice), abs=0.01)
-    left, top, width, height = map(float, parse(once).attrib["viewBox"].split())
-    assert (width, height) == size_in_points(once)
-    shown = _text_places(once, left, top)
-    assert shown and shown == pytest.approx(_text_places(twice), abs=0.01)
+STRESS: dict[str, Callable[[], bytes]] = {
+    **{name: functools.partial(render, name) for name in SAMPLES},
+    "long labels": lambda: charts.bars(
+        ["a contributing factor whose name is far longer than any column " * 2, "b"],
+        [3, 1],
+        [],
+        xlabel="Incidents",
+    ),
+    "negative bars": lambda: charts.bars(["up", "down"], [1200, -300], [], xlabel="Delta"),
+    "many rows": lambda: charts.distributions(
+        [(f"service-{i:03d}", [float(i + 1)] * 6, BLUE) for i in range(90)], xlabel="Minutes"
+    ),
+    "many quarters": lambda: charts.stacked_bars(
+        [f"{y}-Q{q}" for y in range(2016, 2027) for q in range(1, 5)],
+        [("P0", [i % 4 for i in range(44)], RED)],
+        ylabel="Incidents",
+        partial="2026-Q4",
+    ),
+    "wide heat map": lambda: charts.heatmap(
+        ["config-change" * 6, "capacity"],
+        [f"2024-Q{q}" for q in range(1, 5)] * 4,
+        [[9] * 16, [0] * 16],
+        xlabel="Quarter",
+        ylabel="Factor",
+    ),
+}
 
 
-def test_a_label_past_the_figure_stays_in_view_on_white() -> None:
+@pytest.mark.parametrize("case", sorted(STRESS))
+def test_every_text_stays_inside_the_chart(case: str) -> None:
+    """The layout makes room for its labels: nothing is cut at the image's edge."""
+    svg = STRESS[case]()
+    width, height = size_in_points(svg)
+    assert parse(svg).attrib["viewBox"] == f"0 0 {width:g} {height:g}"
+    for text, left, top, right, bottom in _extents(svg):
+        assert left >= 0 and right <= width + 0.01, (text, left, right, width)
+        assert top >= 0 and bottom <= height + 0.01, (text, top, bottom, height)
+
+
+def test_a_label_longer_than_its_column_is_cut_and_whole_in_its_tooltip() -> None:
     label = "a contributing factor whose name is far longer than any column " * 2
-    svg = charts.bars([label, "b"], [3, 1], [], xlabel="Incidents")
-    left = float(parse(svg).attrib["viewBox"].split()[0])
-    assert left < 0  # the label reaches left of the figure, and the view with it
-    background = parse(svg).find(f"{SVG}g/{SVG}g/{SVG}path")
-    assert background is not None and "#ffffff" in background.attrib["style"]
-    xs = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", background.attrib["d"])[::2]]
-    assert min(xs) <= left  # the white background reaches it too
+    svg = STRESS["long labels"]()
+    shown = [t for t in texts(svg) if t.startswith("a contributing")]
+    assert len(shown) == 1 and shown[0].endswith("\u2026") and len(shown[0]) < len(label)
+    titles = ["".join(t.itertext()) for t in parse(svg).iter(f"{SVG}title")]
+    assert titles == [label]
+    assert "b" in texts(svg)  # a short label is kept as it is, with no tooltip
+
+
+def test_text_widths_are_dejavu_sans_advances() -> None:
+    """The widths the layout uses are the font's own (matplotlib ships it: a test-only oracle)."""
+    ft2font = pytest.importorskip("matplotlib.ft2font")
+    font_manager = pytest.importorskip("matplotlib.font_manager")
+    font = ft2font.FT2Font(font_manager.findfont("DejaVu Sans"))
+    font.set_size(100, 72)
+    for text in ("payments-api", "Time to resolve", "Tomáš Dvořák \u2013 ☑", "2026-Q1 (partial)"):
+        font.set_text(text, 0.0, flags=ft2font.LoadFlags.NO_HINTING)
+        assert text_width(text, 100) == pytest.approx(font.get_width_height()[0] / 64, rel=0.03)
+
+
+def test_boxes_are_matplotlibs_box_plot_statistics() -> None:
+    """Quartiles by linear interpolation, whiskers to the furthest values within 1.5 IQR."""
+    cbook = pytest.importorskip("matplotlib.cbook")
+    draw = random.Random(7)
+    for size in (5, 6, 7, 10, 33, 200):
+        values = sorted(draw.lognormvariate(3, 1.5) for _ in range(size))
+        ours = chart_drawing.Box.of(values)
+        (oracle,) = cbook.boxplot_stats(values, whis=1.5)
+        assert ours.q1 == pytest.approx(oracle["q1"])
+        assert ours.median == pytest.approx(oracle["med"])
+        assert ours.q3 == pytest.approx(oracle["q3"])
+        assert ours.low == pytest.approx(oracle["whislo"])
+        assert ours.high == pytest.approx(oracle["whishi"])
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "integer", "expected"),
+    [
+        (0.0, 4.2, True, [0, 1, 2, 3, 4]),
+        (0.0, 1.05, True, [0, 1]),
+        (0.0, 13.4, True, [0, 2, 4, 6, 8, 10, 12]),
+        (0.0, 1.05, False, [0, 0.2, 0.4, 0.6, 0.8, 1.0]),
+        (-360.0, 1344.0, True, [-250, 0, 250, 500, 750, 1000, 1250]),
+    ],
+)
+def test_value_ticks_are_round(
+    low: float, high: float, integer: bool, expected: list[float]
+) -> None:
+    assert chart_drawing._nice_ticks(low, high, integer=integer) == expected
 
 
 # --- user text

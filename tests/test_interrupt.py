@@ -2,8 +2,8 @@
 
 A knowledge base large enough to be read in workers (`corpus.PARALLEL_FROM`) is built for
 real, and the build is interrupted (SIGINT, SIGTERM) when its first and second worker
-appear (a share of the corpus, the analytics part), and when a worker draws the charts
-(the analytics worker, once it has loaded matplotlib). Every process the
+appear (a share of the corpus, the analytics part), and when the analytics worker is at
+work (once it has loaded pandas). Every process the
 build started carries a mark in its environment, which `/proc` shows, so a worker that
 outlives its parent is found even after it has been handed to init.
 """
@@ -93,20 +93,20 @@ def _environment(mark: str) -> dict[str, str]:
     }
 
 
-def _drawing(pid: int) -> bool:
-    """Whether the process has loaded matplotlib's font library: it is drawing charts."""
+def _analysing(pid: int) -> bool:
+    """Whether the process has loaded pandas' compiled code: it is making the analytics."""
     try:
-        return b"ft2font" in Path(f"/proc/{pid}/maps").read_bytes()
+        return b"pandas/_libs" in Path(f"/proc/{pid}/maps").read_bytes()
     except OSError:
         return False
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 @pytest.mark.parametrize(
-    ("nth", "charts"), [(1, False), (2, False), (2, True)], ids=["corpus", "analytics", "charts"]
+    ("nth", "busy"), [(1, False), (2, False), (2, True)], ids=["corpus", "analytics", "pandas"]
 )
 def test_an_interrupted_build_leaves_no_worker(
-    big_project: Path, tmp_path: Path, signum: int, nth: int, charts: bool
+    big_project: Path, tmp_path: Path, signum: int, nth: int, busy: bool
 ) -> None:
     mark = uuid.uuid4().hex
     build = subprocess.Popen(
@@ -120,13 +120,13 @@ def test_an_interrupted_build_leaves_no_worker(
     seen: set[int] = set()
     try:
         deadline = time.monotonic() + 120
-        drawing = False
-        while len(seen) < nth or (charts and not drawing):
+        working = False
+        while len(seen) < nth or (busy and not working):
             assert build.poll() is None, f"the build ended before worker {nth} started"
             assert time.monotonic() < deadline, "no worker started"
             workers = [pid for pid, command in _marked(mark).items() if WORKER in command]
             seen.update(workers)
-            drawing = any(_drawing(pid) for pid in workers)
+            working = any(_analysing(pid) for pid in workers)
             time.sleep(0.01)
         build.send_signal(signum)
         _, errors = build.communicate(timeout=60)

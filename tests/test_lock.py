@@ -44,10 +44,10 @@ def test_every_pin_has_hashes() -> None:
         assert "--hash=sha256:" in entry, entry.splitlines()[0]
 
 
-def test_chart_libraries_match_the_tested_versions() -> None:
+def test_figure_libraries_match_the_tested_versions() -> None:
     pins = _pins()
-    for name in ("matplotlib", "numpy"):
+    for name in ("pandas", "numpy"):
         assert pins[name] == metadata.version(name), (
-            f"the Pages workflow would draw charts with {name} {pins[name]}, the tests with "
+            f"the Pages workflow would compute figures with {name} {pins[name]}, the tests with "
             f"{metadata.version(name)}: run `make lock`"
         )

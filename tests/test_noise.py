@@ -281,9 +281,10 @@ def test_below_small_n_the_chart_shows_points_without_a_box() -> None:
     few = charts.distributions([("Q", [30.0, 60.0, 90.0, 100.0], "#1f77b4")], xlabel="x")
     enough = charts.distributions([("Q", [30.0, 60.0, 90.0, 100.0, 120.0], "#1f77b4")], xlabel="x")
     assert b"too few" in few and b"too few" not in enough
-    # The box is one patch more; its whiskers, caps and median are lines more.
-    assert few.count(b'id="patch_') + 1 == enough.count(b'id="patch_')
-    assert few.count(b'id="line2d_') < enough.count(b'id="line2d_')
+    # The box is one rectangle more; its whiskers, caps and median are lines more.
+    assert few.count(b"<rect ") + 1 == enough.count(b"<rect ")
+    assert few.count(b"<line ") < enough.count(b"<line ")
+    assert b'stroke-width="2.4"' not in few and b'stroke-width="2.4"' in enough  # the median
 
 
 @settings(max_examples=40, deadline=None)

@@ -1,12 +1,11 @@
 """The site's analytics part, made while MkDocs reads and renders the postmortem pages.
 
-It is the part that needs pandas (tables, figures, the analytics and report pages) and
-matplotlib (their charts), and nothing of it is needed before those pages are read. With a
-spare core it is made in a worker from small, plain inputs (`site.build.AnalyticsJob`),
-and this process never imports either library; then the same worker draws the charts this
-process has not drawn before (with more cores, other workers share them), which saves a
-worker's start-up and imports. Without a spare core, or if the worker fails, the part is
-made here when first needed, and charts a worker could not draw are drawn here.
+It is the part that needs pandas (tables, figures, the analytics and report pages), and
+nothing of it is needed before those pages are read. With a spare core it is made in a
+worker from small, plain inputs (`site.build.AnalyticsJob`), and this process never imports
+pandas; then the same worker draws the charts this process has not drawn before. Without a
+spare core, or if the worker fails, the part is made here when first needed, and charts a
+worker could not draw are drawn here.
 """
 
 from __future__ import annotations
@@ -24,21 +23,21 @@ _RUN = ("mkdocs_postmortems.site.site_analytics", "run")
 _MAKE_AND_DRAW = (__name__, "make_and_draw")
 """What a worker runs to make the part alone (and a build without a spare core, here)."""
 
-Order = tuple[AnalyticsJob, frozenset[str], int]
-"""What the worker is given: the job, the charts this process has, how many share them."""
+Order = tuple[AnalyticsJob, frozenset[str]]
+"""What the worker is given: the job, and the charts this process has."""
 
 
 def make_and_draw(order: Order) -> Iterator[Made | dict[str, bytes]]:
-    """In a worker: the part, given at once, then the first share of its charts (see
-    `background.draw_charts`), leaving out those the build's process has already.
+    """In a worker: the part, given at once, then its charts, leaving out those the build's
+    process has already.
 
     The garbage collector runs when told. Left to itself it spent a fifth of this worker's
-    time looking again and again at the same objects (pandas' and matplotlib's modules, the
-    part's tables), which live until the worker ends. The part's garbage and each chart's
-    (a figure is a web of cycles) are collected once made, among the young objects only."""
+    time looking again and again at the same objects (pandas' modules, the part's tables),
+    which live until the worker ends. The part's garbage is collected once made, among the
+    young objects only."""
     from mkdocs_postmortems.site import site_analytics  # pandas: in the worker only
 
-    job, known, shares = order
+    job, known = order
     automatic = gc.isenabled()
     gc.disable()
     try:
@@ -46,11 +45,7 @@ def make_and_draw(order: Order) -> Iterator[Made | dict[str, bytes]]:
         gc.collect(1)
         yield made
         missing = [chart for chart in made.jobs if chart.key not in known]
-        drawn: dict[str, bytes] = {}
-        for chart in next(iter(background.chart_shares(missing, shares)), []):
-            drawn.update(charts.draw([chart]))
-            gc.collect(1)
-        yield drawn
+        yield charts.draw(missing)
     finally:
         if automatic:
             gc.enable()
@@ -72,14 +67,13 @@ class Pending:
         """Held while charts are started, so that `cancel` misses none of their workers."""
         if background.workers() > 0:
             had = charts.known()  # what the worker is told this process need not be given
-            order: Order = (job, frozenset(had), background.workers())
+            order: Order = (job, frozenset(had))
             parts = self._parts = background.start_parts(*_MAKE_AND_DRAW, order)
             self._thread = threading.Thread(target=self._follow, args=(parts, had), daemon=True)
             self._thread.start()
 
     def _follow(self, parts: background.Parts, had: dict[str, bytes]) -> None:
-        """In a thread: the worker's pages; its charts follow, and other workers start on
-        theirs at once."""
+        """In a thread: the worker's pages; its charts follow."""
         try:
             made = parts.next()
         except background.WorkerError:
@@ -105,7 +99,7 @@ class Pending:
         first: Callable[[], dict[str, bytes]] | None = None,
     ) -> None:
         """Start drawing the part's charts that this process lacks: those it `had` when the
-        worker started (else those in its cache now); `first` waits for the worker's share."""
+        worker started (else those in its cache now); `first` waits for the worker's."""
         missing = []
         for job in made.jobs:
             svg = charts.cached(job.key) if had is None else had.get(job.key)

@@ -132,30 +132,21 @@ def start_parts(module: str, name: str, argument: Any) -> Parts:
     return Parts(pickle.dumps((module, name, argument), protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def chart_shares(jobs: Sequence[charts.Job], shares: int) -> list[list[charts.Job]]:
-    """`jobs` split among at most `shares` workers, round-robin, so that one page's big
-    charts do not all land on one worker; no share is empty."""
-    count = min(shares, len(jobs))
-    return [list(jobs[first::count]) for first in range(count)]
-
-
 def draw_charts(
     jobs: Sequence[charts.Job], *, first: Callable[[], dict[str, bytes]] | None = None
 ) -> Callable[[], dict[str, bytes]]:
     """Start drawing `jobs`; the returned function waits for them and gives each chart by key.
-    With `first`, the first of `chart_shares(jobs, workers())` is being drawn already (by the
-    worker that made the charts' pages), and `first` waits for it. Charts drawn in workers are
-    remembered in this process's cache, for the next rebuild."""
-    shares = chart_shares(jobs, workers())
-    if not shares:
+    With `first`, they are being drawn already (by the worker that made the charts' pages),
+    and `first` waits for them; else one worker draws them, or this process without a spare
+    core. They take hundredths of a second (`chart_drawing`), so more workers would only add
+    their start-up. Charts drawn in workers are remembered in this process's cache, for the
+    next rebuild."""
+    if first is None and (not jobs or workers() <= 0):
         return lambda: charts.draw(jobs)
-    waits = [first] if first is not None else [start(charts.draw, shares[0])]
-    waits += [start(charts.draw, share) for share in shares[1:]]
+    wait_for = first if first is not None else start(charts.draw, list(jobs))
 
     def wait() -> dict[str, bytes]:
-        drawn: dict[str, bytes] = {}
-        for each in waits:
-            drawn.update(each())
+        drawn = wait_for()
         charts.remember(drawn)
         return drawn
 
