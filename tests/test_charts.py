@@ -508,3 +508,36 @@ def test_the_cli_does_not_import_matplotlib() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_category_labels_turn_when_they_would_touch() -> None:
+    """Flat labels while each fits its column; turned when one would run into the next."""
+    quarters = [f"2026-Q{q}" for q in range(1, 5)]
+    few = charts.heatmap(["f"], quarters, [[1, 2, 3, 4]])
+    long = [*quarters[:3], "2026-Q4 (partial)", *[f"2027-Q{q}" for q in range(1, 5)]]
+    crowded = charts.heatmap(["a factor named at length"], long, [[1] * len(long)])
+
+    def turned(svg: bytes, label: str) -> bool:
+        return any(
+            "".join(t.itertext()) == label and "transform" in t.attrib
+            for t in parse(svg).iter(f"{SVG}text")
+        )
+
+    assert not turned(few, "2026-Q1")
+    assert turned(crowded, "2026-Q4 (partial)") and turned(crowded, "2026-Q1")
+
+
+@pytest.mark.parametrize("case", ["many quarters", "wide heat map"])
+def test_turned_labels_have_room_below_the_axis(case: str) -> None:
+    """A label turned upright ends at its tick and reads upwards: all of it is in view."""
+    svg = STRESS[case]()
+    _width, height = size_in_points(svg)
+    turned = [
+        t for t in parse(svg).iter(f"{SVG}text") if "rotate(-90" in t.attrib.get("transform", "")
+    ]
+    if case == "many quarters":
+        assert turned
+    for element in turned:
+        length = text_width("".join(element.itertext()), float(element.attrib["font-size"]))
+        top = float(element.attrib["transform"].split()[-1].rstrip(")"))
+        assert top + length <= height, "".join(element.itertext())

@@ -1,9 +1,9 @@
-"""Work done in other processes while the build goes on: reading files, drawing charts.
+"""Work done in other processes while the build goes on: reading files, making analytics.
 
 A build spends its time in places that do not need each other. Half of a large corpus can
-be read and validated on a spare core while this process reads the other half; and
-matplotlib can draw the analytics and report charts while MkDocs renders thousands of
-pages, which only link to them. With a single core, all of it is done in this process.
+be read and validated on a spare core while this process reads the other half; and pandas
+can make the analytics and report pages, and their charts, while MkDocs renders thousands
+of postmortem pages. With a single core, all of it is done in this process.
 
 Workers are plain child interpreters running this module's `_work`, given a function and
 its argument as a pickle on stdin: unlike multiprocessing's spawn, they never re-import the

@@ -234,22 +234,22 @@ class Categories:
     rotate: float
 
     @classmethod
-    def of(cls, labels: list[list[str]]) -> Categories:
+    def of(cls, labels: list[list[str]], slot: float) -> Categories:
+        """Flat while each fits its `slot` (points) and there are few of them."""
         count = len(labels)
         if count > 20:
             return cls(labels, max(5.0, TICK_SIZE - (count - 20) / 8), -90.0)
-        return cls(labels, TICK_SIZE, -45.0 if count > 8 else 0.0)
+        widest = max(text_width(line, TICK_SIZE) for lines in labels for line in lines)
+        return cls(labels, TICK_SIZE, -45.0 if count > 8 or widest > slot - 4 else 0.0)
 
     def depth(self) -> float:
         """The points they take below the axis."""
-        widest = max(
-            (text_width(line, self.size) for lines in self.labels for line in lines), default=0.0
-        )
-        lines = max((len(lines) for lines in self.labels), default=1)
-        if self.rotate == -90:
-            return widest + 0.5 * self.size
-        if self.rotate:
+        if self.rotate:  # turned, a label is one line
+            widest = max(text_width(" ".join(lines), self.size) for lines in self.labels)
+            if self.rotate == -90:
+                return widest + 0.5 * self.size
             return widest * math.sqrt(0.5) + self.size
+        lines = max(len(lines) for lines in self.labels)
         return lines * LINE * self.size
 
     def draw(self, canvas: Canvas, xs: Sequence[float], top: float) -> None:
@@ -368,10 +368,10 @@ def stacked_bars(
     legend_height = len(legend) * LINE * TICK_SIZE * 1.3 if entries else 0.0
 
     names = [[c, "(partial)"] if c == partial else [c] for c in categories]
-    under = Categories.of(names)
     left = PAD + LINE * LABEL_SIZE + 4 + max(text_width(t, TICK_SIZE) for t in tick_labels) + 4
     left += TICK
     right = W - PAD
+    under = Categories.of(names, (right - left) / (count + 0.2))
     top = PAD + legend_height + 6
     bottom = canvas.height - PAD - under.depth() - TICK - 3.5
 
@@ -704,10 +704,10 @@ def heatmap(
     column_points = 72 * (WIDTH - 2.0) / len(columns)
     cell_size = max(4.0, min(row_size, round(column_points * 0.4 * 2) / 2))
 
-    under = Categories.of([[c] for c in columns])
     shown, widest = _row_labels(rows, row_size)
     left = PAD + (LINE * LABEL_SIZE + 4 if ylabel else 0.0) + widest + 4
     right = W - PAD
+    under = Categories.of([[c] for c in columns], (right - left) / len(columns))
     top = PAD
     bottom = canvas.height - PAD - under.depth() - 3.5 - (LINE * LABEL_SIZE + 3 if xlabel else 0)
     cell_width = (right - left) / len(columns)
