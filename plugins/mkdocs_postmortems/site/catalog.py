@@ -123,18 +123,30 @@ class Catalog:
         page asks (a catalog copied for the analytics (`build.thin`) never needs it)."""
         return recurrence.Index(item.entry for item in self.items)
 
+    @functools.cached_property
+    def _related_scan(self) -> dict[str, dict[str, list[int]]]:
+        """The ranks `related` reads for each service and factor: made once, not looked up
+        again from each postmortem's stem for every page."""
+        ranks = self.ranks
+        return {
+            kind: {
+                key: [ranks[other.stem] for other in items[:RELATED_SCAN]]
+                for key, items in self.by[kind].items()
+            }
+            for kind in ("services", "factors")
+        }
+
     def related(self, item: Published) -> list[tuple[Published, list[tuple[str, str]]]]:
         """Postmortems sharing services or factors, most shared first; what they share, as
         (kind, key) pairs. Ties go to the newer (`items` order). A hot loop: one per page."""
-        ranks = self.ranks
-        own = ranks[item.stem]
+        own = self.ranks[item.stem]
         shared: dict[int, list[tuple[str, str]]] = {}
         pm = item.postmortem
+        scan = self._related_scan
         for kind, keys in (("services", pm.services), ("factors", pm.contributing_factors)):
-            by_key = self.by[kind]
+            by_key = scan[kind]
             for key in keys:
-                for other in by_key.get(key, ())[:RELATED_SCAN]:
-                    rank = ranks[other.stem]
+                for rank in by_key.get(key, ()):
                     if rank == own:
                         continue
                     found = shared.get(rank)
