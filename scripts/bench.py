@@ -166,6 +166,18 @@ class Size:
     def cpu(self, side: str) -> float:
         return statistics.median(run.cpu for run in self.builds[side])
 
+    def round_ratios(self, what: str) -> list[float]:
+        """Each round's ours over its plain (`what`: "seconds" or "cpu"): the two sides of a
+        round are built one after the other, so the machine's drift over a run, which moves
+        both, cancels out of these better than out of the ratio of the medians."""
+        pairs = zip(self.builds["ours"], self.builds["plain"], strict=True)
+        return [getattr(ours, what) / getattr(plain, what) for ours, plain in pairs]
+
+    def spread(self, what: str) -> str:
+        """The rounds' ratios as `median (lowest-highest)`."""
+        ratios = self.round_ratios(what)
+        return f"{statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f})"
+
     def peak(self, side: str) -> int:
         return max(run.peak_bytes for run in self.builds[side])
 
@@ -651,6 +663,19 @@ def report(command: str, results: Sequence[Size], corpora: dict[str, str]) -> st
             f"| {plain:.1f} s | {ours / plain:.2f} | {cpu_ours:.1f} s | {cpu_plain:.1f} s "
             f"| {cpu_ours / cpu_plain:.2f} "
             f"| {_mib(peak_ours)} | {_mib(peak_plain)} | {peak_ours / peak_plain:.2f} |"
+        )
+    lines += [
+        "",
+        "Each round's ratio (ours over plain, built one after the other), median and range "
+        "over the rounds:",
+        "",
+        "| Corpus | N | Rounds | Wall-time ratio | CPU ratio |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for size in results:
+        lines.append(
+            f"| {size.corpus} | {size.n:,} | {len(size.builds['ours'])} "
+            f"| {size.spread('seconds')} | {size.spread('cpu')} |"
         )
     lines += [
         "",

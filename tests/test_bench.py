@@ -122,6 +122,14 @@ def test_the_report_gives_ratios_and_says_what_was_not_seen() -> None:
     )
 
 
+def test_the_report_gives_each_rounds_ratio_median_and_range() -> None:
+    """Rounds pair ours with the plain build next to it: 24/19 and 26/21 wall, 7/5 CPU."""
+    size = _size(2000, 24.0, 19.0, 500 * bench.MIB, 40_000, "short", cpu=(7.0, 5.0))
+    assert size.round_ratios("seconds") == pytest.approx([24 / 19, 26 / 21])
+    text = bench.report("python scripts/bench.py", [size], {"short": "4.1 KB, seed 7"})
+    assert "| short | 2,000 | 2 | 1.25 (1.24-1.26) | 1.40 (1.40-1.40) |" in text
+
+
 def test_results_replace_only_the_text_between_the_markers(tmp_path: Path) -> None:
     doc = tmp_path / "performance.md"
     doc.write_text(f"# Before\n\n{bench.BEGIN}\nold\n{bench.END}\n\nAfter.\n")
