@@ -499,6 +499,12 @@ def test_user_text_is_escaped_and_literal(chart: Callable[[], bytes]) -> None:
     assert HOSTILE in texts(svg)
 
 
+def test_characters_xml_cannot_carry_do_not_break_the_file() -> None:
+    label = "bad\x00\x01\x1bname"
+    svg = charts.bars([label], [1], [], xlabel="x\x0b")
+    assert "bad\ufffd\ufffd\ufffdname" in texts(svg)  # parses, and says where they were
+
+
 # --- kept out of the validator's way
 
 

@@ -11,6 +11,7 @@ need; a row label longer than its column is cut with an ellipsis and kept whole 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,6 +49,14 @@ PARTIAL_HATCH = "pm-hatch"
 
 
 # --- the drawing: shapes in points, written by the template
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 cannot carry, even escaped: one in a label would make the file unreadable."""
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def _n(value: float) -> str:
@@ -131,7 +140,8 @@ class Canvas:
             attributes["text-anchor"] = anchor
         if rotate:
             attributes["transform"] = f"rotate({_n(rotate)} {_n(x)} {_n(y)})"
-        self.shapes.append(Shape("text", attributes, list(lines), title, _n(LINE * size)))
+        shown = [_xml(line) for line in lines]
+        self.shapes.append(Shape("text", attributes, shown, _xml(title), _n(LINE * size)))
 
 
 def _render(canvas: Canvas) -> bytes:
