@@ -75,7 +75,9 @@ class Shape:
     title: str = ""
     """The whole of a label cut short, shown as its tooltip."""
     dy: str = ""
-    """The step from one line of `text` to the next."""
+    """The step from one line of `text` to the next; a dot's radius."""
+    points: list[tuple[str, str]] = field(default_factory=list)
+    """The centres of `dots`."""
 
 
 @dataclass
@@ -112,10 +114,14 @@ class Canvas:
         attributes |= {"stroke": stroke, "stroke-width": _n(width)}
         self.shapes.append(Shape("line", attributes))
 
-    def circle(self, x: float, y: float, r: float, fill: str) -> None:
-        attributes = {"cx": _n(x), "cy": _n(y), "r": _n(r), "fill": fill}
-        attributes |= {"fill-opacity": "0.75", "stroke": "#ffffff", "stroke-width": "0.4"}
-        self.shapes.append(Shape("circle", attributes))
+    def dots(self, points: Sequence[tuple[float, float]], r: float, fill: str) -> None:
+        """Points of one strip, in one group that holds what they share: a strip has up to
+        MAX_POINTS of them, and each attribute written is an escape and bytes in the file."""
+        attributes = {"fill": fill, "fill-opacity": "0.75", "stroke": "#ffffff"}
+        attributes["stroke-width"] = "0.4"
+        shape = Shape("dots", attributes, dy=_n(r))
+        shape.points = [(_n(x), _n(y)) for x, y in points]
+        self.shapes.append(shape)
 
     def text(
         self,
@@ -586,8 +592,10 @@ def distributions(
     radius = math.sqrt(max(6.0, 16.0 * fontsize / 9.0)) / 2
     for row, ((_label, _values, colour), values) in enumerate(zip(groups, cleaned, strict=True)):
         shown = _quantiles(values, MAX_POINTS)
-        for value, offset in zip(shown, _jitter(len(shown)), strict=True):
-            canvas.circle(scale(value), y(row + offset), radius, colour)
+        jitter = _jitter(len(shown))
+        points = [(scale(v), y(row + o)) for v, o in zip(shown, jitter, strict=True)]
+        if points:
+            canvas.dots(points, radius, colour)
     for row, box, _colour in boxes:  # above the points, readable in a dense strip
         middle = y(row)
         canvas.line(scale(box.median), middle - half, scale(box.median), middle + half, TEXT, 2.4)
