@@ -324,6 +324,14 @@ def _value_axis(
     )
 
 
+def _axis_title(canvas: Canvas, title: str, top: float, bottom: float) -> None:
+    """A vertical axis's title, upright along the left edge."""
+    middle = (top + bottom) / 2
+    canvas.text(
+        PAD + LABEL_SIZE * 0.5, middle, [title], size=LABEL_SIZE, anchor="middle", rotate=-90.0
+    )
+
+
 def _value_axis_depth() -> float:
     return TICK + 3.5 + LINE * TICK_SIZE + 3 + LINE * LABEL_SIZE
 
@@ -435,14 +443,7 @@ def stacked_bars(
     canvas.line(left, top, left, bottom, GREY)
     canvas.line(left, bottom, right, bottom, GREY)
     under.draw(canvas, xs, bottom + TICK)
-    canvas.text(
-        PAD + LABEL_SIZE * 0.5,
-        (top + bottom) / 2,
-        [ylabel],
-        size=LABEL_SIZE,
-        anchor="middle",
-        rotate=-90.0,
-    )
+    _axis_title(canvas, ylabel, top, bottom)
     return _render(canvas)
 
 
@@ -768,14 +769,7 @@ def heatmap(
             middle=False,
         )
     if ylabel:
-        canvas.text(
-            PAD + LABEL_SIZE * 0.5,
-            (top + bottom) / 2,
-            [ylabel],
-            size=LABEL_SIZE,
-            anchor="middle",
-            rotate=-90.0,
-        )
+        _axis_title(canvas, ylabel, top, bottom)
     return _render(canvas)
 
 
