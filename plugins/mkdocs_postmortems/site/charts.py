@@ -1,10 +1,9 @@
 """Analytics charts as SVG bytes, reproducible to the byte.
 
 The site is rebuilt often and committed or diffed by people, so the same data must give the same
-file on every run, in every process and on every hash seed; everything that could vary (random
-ids, dates, fonts, global rcParams, jitter) is pinned here and in `chart_drawing`, which
-alone imports matplotlib: it is slow to import, and a build that draws its charts in worker
-processes, like `postmortems validate`, need not wait for it.
+file on every run, in every process and on every hash seed: `chart_drawing` draws without
+random ids, dates or a library's version in the file, and jitters points by their rank, not
+by chance. Each chart is cached by its data, and can be deferred to a worker (`deferred`).
 """
 
 from __future__ import annotations
@@ -59,7 +58,7 @@ CACHE_ENTRIES = 1024
 CACHE_BYTES = 64 * 1024 * 1024
 
 draws = 0
-"""Actual matplotlib renders so far: cache hits do not count."""
+"""Actual renders so far: cache hits do not count."""
 
 _cache: OrderedDict[str, bytes] = OrderedDict()
 _cache_bytes = 0
