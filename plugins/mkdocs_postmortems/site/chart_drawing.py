@@ -75,7 +75,9 @@ class Shape:
     title: str = ""
     """The whole of a label cut short, shown as its tooltip."""
     dy: str = ""
-    """The step from one line of `text` to the next; a dot's radius."""
+    """The step from one line of `text` to the next."""
+    radius: str = ""
+    """The radius of `dots`."""
     points: list[tuple[str, str]] = field(default_factory=list)
     """The centres of `dots`."""
 
@@ -85,6 +87,7 @@ class Canvas:
     height: float
     shapes: list[Shape] = field(default_factory=list)
     hatch: bool = False
+    """Whether a rectangle is hatched, so the file needs the pattern."""
 
     def rect(
         self,
@@ -97,7 +100,11 @@ class Canvas:
         opacity: float = 1.0,
         stroke: str = "",
         stroke_width: float = 0.0,
+        hatched: bool = False,
     ) -> None:
+        """`hatched`: lighter, with the partial quarter's white stripes over it."""
+        if hatched:
+            opacity = 0.6
         attributes = {"x": _n(x), "y": _n(y), "width": _n(max(w, 0.0)), "height": _n(max(h, 0.0))}
         attributes["fill"] = fill
         if opacity < 1:
@@ -106,6 +113,9 @@ class Canvas:
             attributes["stroke"] = stroke
             attributes["stroke-width"] = _n(stroke_width)
         self.shapes.append(Shape("rect", attributes))
+        if hatched:
+            self.hatch = True
+            self.rect(x, y, w, h, f"url(#{PARTIAL_HATCH})")
 
     def line(
         self, x1: float, y1: float, x2: float, y2: float, stroke: str, width: float = 0.8
@@ -119,7 +129,7 @@ class Canvas:
         MAX_POINTS of them, and each attribute written is an escape and bytes in the file."""
         attributes = {"fill": fill, "fill-opacity": "0.75", "stroke": "#ffffff"}
         attributes["stroke-width"] = "0.4"
-        shape = Shape("dots", attributes, dy=_n(r))
+        shape = Shape("dots", attributes, radius=_n(r))
         shape.points = [(_n(x), _n(y)) for x, y in points]
         self.shapes.append(shape)
 
@@ -402,9 +412,7 @@ def stacked_bars(
     for line, entries_on_line in enumerate(legend):
         y = PAD + (line + 0.5) * LINE * TICK_SIZE * 1.3
         for x, label, colour, hatched in entries_on_line:
-            canvas.rect(x, y - 3.5, 10.8, 7.0, colour, opacity=0.6 if hatched else 1.0)
-            if hatched:
-                canvas.rect(x, y - 3.5, 10.8, 7.0, f"url(#{PARTIAL_HATCH})")
+            canvas.rect(x, y - 3.5, 10.8, 7.0, colour, hatched=hatched)
             canvas.text(x + 10.8 + 4, y, [label])
 
     scale = Scale(0.0, high, bottom, top)
@@ -423,22 +431,17 @@ def stacked_bars(
             if not value:
                 continue
             y0, y1 = scale(stacked[i]), scale(stacked[i] + value)
-            hatched = i == running
-            x0 = xs[i] - 0.35 * slot
             canvas.rect(
-                x0,
+                xs[i] - 0.35 * slot,
                 y1,
                 0.7 * slot,
                 y0 - y1,
                 colour,
-                opacity=0.6 if hatched else 1.0,
                 stroke="#ffffff",
                 stroke_width=0.5,
+                hatched=i == running,
             )
-            if hatched:
-                canvas.rect(x0, y1, 0.7 * slot, y0 - y1, f"url(#{PARTIAL_HATCH})")
             stacked[i] += value
-    canvas.hatch = running >= 0
 
     canvas.line(left, top, left, bottom, GREY)
     canvas.line(left, bottom, right, bottom, GREY)
