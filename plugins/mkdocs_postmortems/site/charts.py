@@ -63,7 +63,7 @@ draws = 0
 _cache: OrderedDict[str, bytes] = OrderedDict()
 _cache_bytes = 0
 _lock = threading.RLock()
-"""rcParams are process-global: two renders at once would see each other's settings."""
+"""Guards the cache and the deferred jobs: serve rebuilds and workers' threads share them."""
 
 _P = ParamSpec("_P")
 
