@@ -63,7 +63,7 @@ draws = 0
 _cache: OrderedDict[str, bytes] = OrderedDict()
 _cache_bytes = 0
 _lock = threading.RLock()
-"""Guards the cache and the deferred jobs: serve rebuilds and workers' threads share them."""
+"""Guards the cache and the deferred jobs, which the build's threads share (`analytics_build`)."""
 
 _P = ParamSpec("_P")
 
