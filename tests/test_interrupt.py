@@ -60,6 +60,16 @@ def big_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project
 
 
+def _is_worker(pid: int, command: str) -> bool:
+    """A worker started as a new interpreter runs `background`; a forked one has the
+    build's command line, and its own name."""
+    try:
+        name = Path(f"/proc/{pid}/comm").read_bytes().strip()
+    except OSError:
+        return False
+    return WORKER in command or name == background.FORKED_NAME
+
+
 def _marked(mark: str) -> dict[int, str]:
     """The processes whose environment carries `mark`, with their command lines."""
     needle = f"{MARK}={mark}".encode()
@@ -124,7 +134,7 @@ def test_an_interrupted_build_leaves_no_worker(
         while len(seen) < nth or (busy and not working):
             assert build.poll() is None, f"the build ended before worker {nth} started"
             assert time.monotonic() < deadline, "no worker started"
-            workers = [pid for pid, command in _marked(mark).items() if WORKER in command]
+            workers = [pid for pid, command in _marked(mark).items() if _is_worker(pid, command)]
             seen.update(workers)
             working = any(_analysing(pid) for pid in workers)
             time.sleep(0.01)
@@ -187,7 +197,7 @@ def _children() -> list[int]:
             continue
         parent = int(stat.rsplit(")", 1)[1].split()[1])
         state = stat.rsplit(")", 1)[1].split()[0]
-        if parent == os.getpid() and WORKER in command and state != "Z":
+        if parent == os.getpid() and _is_worker(int(entry.name), command) and state != "Z":
             found.append(int(entry.name))
     return found
 

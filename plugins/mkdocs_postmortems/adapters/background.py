@@ -5,27 +5,35 @@ be read and validated on a spare core while this process reads the other half; a
 can make the analytics and report pages, and their charts, while MkDocs renders thousands
 of postmortem pages. With a single core, all of it is done in this process.
 
-Workers are plain child interpreters running this module's `_work`, given a function and
-its argument as a pickle on stdin: unlike multiprocessing's spawn, they never re-import the
-script that started the build, which need not guard itself with `if __name__ == "__main__"`.
+On Linux, a process with no other thread forks its workers (see `_forkable`): a fork has
+the modules and the argument already. Elsewhere, workers are plain child interpreters
+running this module's `_work`, given a function and its argument as a pickle on stdin:
+unlike multiprocessing's spawn, they never re-import the script that started the build,
+which need not guard itself with `if __name__ == "__main__"`. Either way, results come back
+as pickles on a pipe.
 
 No worker outlives the build that started it, however the build ends. On Linux the kernel
 kills a worker when its parent dies (`PR_SET_PDEATHSIG`, set before anything else); and
-everywhere a worker's stdin stays open until the worker is done, so that its end means the
-parent is gone and the worker exits. A build that fails or is interrupted while its process
-lives on (`mkdocs serve`, or on its way out) ends its workers with `stop_all`.
+everywhere a worker's stdin (a forked worker's lifeline pipe) stays open until the worker is
+done, so that its end means the parent is gone and the worker exits. A build that fails or
+is interrupted while its process lives on (`mkdocs serve`, or on its way out) ends its
+workers with `stop_all`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import importlib
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
+import traceback
 import types
 from collections.abc import Callable, Sequence
 from typing import IO, Any, TypeVar
@@ -34,6 +42,10 @@ from mkdocs_postmortems.site import charts
 
 MAX_WORKERS = 4
 _PR_SET_PDEATHSIG = 1
+_PR_SET_NAME = 15
+FORKED_NAME = b"pm-worker"
+"""A forked worker's process name (`/proc/PID/comm`)."""
+_PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 _A = TypeVar("_A")
 _R = TypeVar("_R")
@@ -72,14 +84,18 @@ class Parts:
     costs a worker about half a second of importing, so work that follows other work (the
     charts after the pages they are on) is better done in the same worker than in a new one."""
 
-    def __init__(self, payload: bytes) -> None:
+    def __init__(self, module: str, name: str, argument: Any) -> None:
         self._parts: list[Any] = []
         self._ended: tuple[int, bytes] | None = None
         self._taken = 0
         self._broken = ""
         self._changed = threading.Condition()
-        thread = threading.Thread(target=_run_worker, args=(payload, self), daemon=True)
-        thread.start()
+        child = _fork(module, name, argument) if _forkable() else None
+        payload = b"" if child else pickle.dumps((module, name, argument), protocol=_PROTOCOL)
+        self._thread = threading.Thread(
+            target=_run_worker, args=(payload, child, self), daemon=True
+        )
+        self._thread.start()
 
     def next(self) -> Any:
         """The next result, once written; `WorkerError` if the worker ended without it."""
@@ -99,6 +115,7 @@ class Parts:
             self._changed.wait_for(lambda: self._ended is not None)
             assert self._ended is not None
             code, errors = self._ended
+        self._thread.join()  # ended: a build's later worker may be forked (`_forkable`)
         if code != 0 or self._broken:
             raise WorkerError(self._error(code, errors))
 
@@ -129,7 +146,7 @@ class Parts:
 def start_parts(module: str, name: str, argument: Any) -> Parts:
     """Begin `module.name(argument)` in a child interpreter, a function that yields its
     results (or returns one); `Parts.next` takes them in order as the worker writes them."""
-    return Parts(pickle.dumps((module, name, argument), protocol=pickle.HIGHEST_PROTOCOL))
+    return Parts(module, name, argument)
 
 
 def draw_charts(
@@ -169,7 +186,7 @@ _work()
 """A worker's first lines, run before the package (and pydantic with it) is imported, so
 that a worker whose parent dies while it starts does not start at all."""
 
-_live: set[subprocess.Popen[bytes]] = set()
+_live: set[subprocess.Popen[bytes] | _Forked] = set()
 """Workers still running, for `stop_all`."""
 _live_lock = threading.Lock()
 
@@ -190,16 +207,119 @@ def stop_all() -> int:
     return len(children)
 
 
-def _run_worker(payload: bytes, parts: Parts) -> None:
+# Forking, where it is safe, saves a worker its start-up: a new interpreter, the imports of
+# this package and pydantic (some 0.2 s of CPU), and the pickling of its argument both ways
+# (the analytics part's rows: 0.1 s more). A fork shares what this process has made, the
+# modules and the argument, until either side writes to it. It is safe only while this
+# process has no other thread, which could hold a lock the child would inherit held: a
+# build has none when its workers start (the previous worker's thread has been joined),
+# `mkdocs serve` has its server's, and then workers are started as new interpreters.
+
+
+def _forkable() -> bool:
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+class _Forked:
+    """A forked worker, as much of `subprocess.Popen` as a worker's thread uses."""
+
+    def __init__(self, pid: int, stdout: IO[bytes], lifeline: IO[bytes], errors: IO[bytes]):
+        self.pid = pid
+        self.stdin: IO[bytes] | None = lifeline
+        self.stdout: IO[bytes] | None = stdout
+        self.errors = errors
+        self.returncode: int | None = None
+        self._reaped = threading.Lock()
+
+    def poll(self) -> int | None:
+        return self._wait(os.WNOHANG)
+
+    def wait(self) -> int:
+        code = self._wait(0)
+        assert code is not None
+        return code
+
+    def _wait(self, options: int) -> int | None:
+        with self._reaped:
+            if self.returncode is None:
+                pid, status = os.waitpid(self.pid, options)
+                if pid:
+                    self.returncode = os.waitstatus_to_exitcode(status)
+            return self.returncode
+
+    def kill(self) -> None:
+        with self._reaped:
+            if self.returncode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.pid, signal.SIGKILL)
+
+
+def _fork(module: str, name: str, argument: Any) -> _Forked:
+    """`module.name(argument)` in a forked child, which never returns from here."""
+    errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the worker's thread)
+    results, results_end = os.pipe()
+    lifeline_end, lifeline = os.pipe()
+    for stream in (sys.stdout, sys.stderr):  # else the child would write them out again
+        with contextlib.suppress(Exception):
+            stream.flush()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.close(results)
+            os.close(lifeline)
+            os.dup2(errors.fileno(), 2)
+            # Whatever stands for sys.stderr here (a test's capture, say), the error goes to
+            # the parent as a new interpreter's would.
+            sys.stderr = open(2, "w", errors="backslashreplace", closefd=False)  # noqa: SIM115
+            _become_worker(parent)
+            threading.Thread(target=_exit_with_parent, args=(lifeline_end,), daemon=True).start()
+            function = getattr(importlib.import_module(module), name)
+            with os.fdopen(results_end, "wb") as output:
+                _serve(function, argument, output)
+            code = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            with contextlib.suppress(Exception):
+                sys.stderr.flush()
+            os._exit(code)
+    os.close(results_end)
+    os.close(lifeline_end)
+    child = _Forked(pid, os.fdopen(results, "rb"), os.fdopen(lifeline, "wb"), errors)
+    with _live_lock:
+        _live.add(child)
+    return child
+
+
+def _become_worker(parent: int) -> None:
+    """In a forked worker: killed by the kernel when the parent goes, as `_BOOT` does, and
+    named so that `ps` and `top` tell it from the build (its command line is the build's)."""
+    with contextlib.suppress(AttributeError, OSError):
+        libc = ctypes.CDLL(None)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        libc.prctl(_PR_SET_NAME, FORKED_NAME)
+    if os.getppid() != parent:  # gone already
+        os._exit(1)
+
+
+def _run_worker(payload: bytes, forked: _Forked | None, parts: Parts) -> None:
     """In a thread: one child, fed and drained without blocking the build. Its stdin is
     closed only once it is done (see the module's docstring); its error output goes to a
     file, so that reading its output alone cannot block it."""
     code, errors = 1, b"the worker did not start"
     try:
-        with tempfile.TemporaryFile() as error_file:
-            code = _child(payload, parts, error_file)
-            error_file.seek(0)
-            errors = error_file.read()
+        if forked is not None:
+            with forked.errors as error_file:
+                code = _drain(forked, parts)
+                error_file.seek(0)
+                errors = error_file.read()
+        else:
+            with tempfile.TemporaryFile() as error_file:
+                code = _child(payload, parts, error_file)
+                error_file.seek(0)
+                errors = error_file.read()
     finally:
         parts._end(code, errors)
 
@@ -213,13 +333,19 @@ def _child(payload: bytes, parts: Parts, errors: IO[bytes]) -> int:
     )
     with _live_lock:
         _live.add(child)
+    assert child.stdin is not None
     try:
-        assert child.stdin is not None and child.stdout is not None
-        try:
-            child.stdin.write(payload)
-            child.stdin.flush()
-        except BrokenPipeError:
-            pass  # it died first: its exit status and error output tell why
+        child.stdin.write(payload)
+        child.stdin.flush()
+    except BrokenPipeError:
+        pass  # it died first: its exit status and error output tell why
+    return _drain(child, parts)
+
+
+def _drain(child: subprocess.Popen[bytes] | _Forked, parts: Parts) -> int:
+    """The child's results into `parts`, then its exit status; it is ended if need be."""
+    try:
+        assert child.stdout is not None
         parts._read(child.stdout)
         child.stdout.read()  # whatever is left after a broken result
         return child.wait()
@@ -234,18 +360,24 @@ def _child(payload: bytes, parts: Parts, errors: IO[bytes]) -> int:
                 stream.close()
 
 
-def _exit_with_parent() -> None:
-    """In a worker's thread: the end of stdin means the parent is gone, so is the job.
-    Read from the descriptor, not `sys.stdin`, whose lock would stall this interpreter's exit."""
-    while os.read(sys.stdin.fileno(), 65536):
+def _exit_with_parent(lifeline: int) -> None:
+    """In a worker's thread: the end of its lifeline (stdin, or a pipe for a forked worker)
+    means the parent is gone, so is the job. Read from the descriptor, not `sys.stdin`,
+    whose lock would stall this interpreter's exit."""
+    while os.read(lifeline, 65536):
         pass
     os._exit(1)
 
 
 def _work() -> None:
     module, name, argument = pickle.load(sys.stdin.buffer)  # from our parent
-    threading.Thread(target=_exit_with_parent, daemon=True).start()
+    threading.Thread(target=_exit_with_parent, args=(sys.stdin.fileno(),), daemon=True).start()
     function: Callable[[Any], Any] = getattr(importlib.import_module(module), name)
+    _serve(function, argument, sys.stdout.buffer)
+
+
+def _serve(function: Callable[[Any], Any], argument: Any, output: IO[bytes]) -> None:
+    """Run the worker's function, writing each result as soon as it is made."""
     # What start-up made (modules, the argument) lives as long as the worker: collecting
     # while it was made (a fifth of the start-up's time) only looked at it again and again,
     # and later collections need not look at it at all.
@@ -253,5 +385,5 @@ def _work() -> None:
     gc.enable()
     result = function(argument)
     for part in result if isinstance(result, types.GeneratorType) else [result]:
-        sys.stdout.buffer.write(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
-        sys.stdout.buffer.flush()  # the parent may take it now
+        output.write(pickle.dumps(part, protocol=_PROTOCOL))
+        output.flush()  # the parent may take it now
