@@ -97,6 +97,20 @@ def test_a_thread_running_means_no_fork() -> None:
 
 
 @pytest.mark.skipif(not LINUX, reason="workers are forked on Linux only")
+def test_a_worker_s_follower_thread_does_not_stop_the_next_fork() -> None:
+    """A build starts its lists' worker while the analytics worker's threads follow it."""
+    first = background.start_named("time", "sleep", 60)
+    try:
+        assert threading.active_count() > 1
+        assert background._forkable()
+        assert background.start_named("json", "loads", "[2]")() == [2]
+    finally:
+        background.stop_all()
+        with pytest.raises(background.WorkerError):
+            first()
+
+
+@pytest.mark.skipif(not LINUX, reason="workers are forked on Linux only")
 def test_a_forked_worker_s_error_is_its_own(tmp_path: Path) -> None:
     """Text this process had buffered but not written when it forked is written once, by
     this process, and is not taken for the worker's error output."""

@@ -69,8 +69,7 @@ class Pending:
             had = charts.known()  # what the worker is told this process need not be given
             order: Order = (job, frozenset(had))
             parts = self._parts = background.start_parts(*_MAKE_AND_DRAW, order)
-            self._thread = threading.Thread(target=self._follow, args=(parts, had), daemon=True)
-            self._thread.start()
+            self._thread = background.follower(self._follow, (parts, had))
 
     def _follow(self, parts: background.Parts, had: dict[str, bytes]) -> None:
         """In a thread: the worker's pages; its charts follow."""

@@ -92,10 +92,7 @@ class Parts:
         self._changed = threading.Condition()
         child = _fork(module, name, argument) if _forkable() else None
         payload = b"" if child else pickle.dumps((module, name, argument), protocol=_PROTOCOL)
-        self._thread = threading.Thread(
-            target=_run_worker, args=(payload, child, self), daemon=True
-        )
-        self._thread.start()
+        self._thread = follower(_run_worker, (payload, child, self))
 
     def next(self) -> Any:
         """The next result, once written; `WorkerError` if the worker ended without it."""
@@ -216,8 +213,27 @@ def stop_all() -> int:
 # `mkdocs serve` has its server's, and then workers are started as new interpreters.
 
 
+def forks() -> bool:
+    """Whether a worker started now would be forked (and so start at once)."""
+    return _forkable()
+
+
+def follower(target: Callable[..., object], args: tuple[Any, ...]) -> threading.Thread:
+    """Start a daemon thread that follows a worker: it waits on the worker's pipe or its
+    `Parts`, and takes no lock a worker would use, so it does not stop a fork."""
+    thread = threading.Thread(target=target, args=args, daemon=True, name=_FOLLOWER)
+    thread.start()
+    return thread
+
+
+_FOLLOWER = "postmortems-follower"
+
+
 def _forkable() -> bool:
-    return sys.platform.startswith("linux") and threading.active_count() == 1
+    if not sys.platform.startswith("linux"):
+        return False
+    here = threading.current_thread()
+    return all(t is here or t.name == _FOLLOWER for t in threading.enumerate())
 
 
 class _Forked:

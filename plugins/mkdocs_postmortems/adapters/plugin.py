@@ -34,6 +34,7 @@ from mkdocs_postmortems.adapters import (
     collisions,
     fast_edit,
     home_page,
+    lists_build,
     nav_cache,
     not_found,
     serve,
@@ -100,6 +101,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.analytics: analytics_build.Pending | None = None
         self.planned: set[str] = set()
         """Analytics and report pages registered before `analytics` has made them."""
+        self.lists: lists_build.Pending | None = None
+        self.planned_lists: set[str] = set()
+        """List pages registered before `lists` has made them."""
         self.loading: tuple[Loading, taxonomy_module.Taxonomy] | None = None
         self.display: serve.Display | None = None
         """Under `mkdocs serve`, this build's problems, shown on its pages."""
@@ -200,35 +204,32 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.analytics = analytics_build.Pending(
             site_module.AnalyticsJob(site_module.thin(catalog), rows)
         )
+        # So are the lists (browse, term, owner pages, feeds, exports), where workers fork.
         about = feeds_module.About(config.site_name, config.site_url)
-        site = site_module.lists(catalog, postmortem_pages=False, about=about, stream=True)
-        self.feed_links = site.head_links
-        for path, content in site.streamed:  # written now, not held by MkDocs to the end
-            self._claim(files, path)
-            write_file(content, os.path.join(config.site_dir, path))
-        site_module.add_assets(site)
-        for diagnostic in site.problems:
+        self.lists = lists_build.Pending(catalog, about, config.site_dir)
+        for diagnostic in catalog.problems:
             log.warning(str(diagnostic))
         # Postmortem pages are made one at a time as MkDocs reads them (on_page_markdown).
         self.catalog = catalog
         self.unmade = {item.src_uri: item for item in catalog.items}
         for item in catalog.items:
             self._add(files, config, item.src_uri, "", InclusionLevel.NOT_IN_NAV)
-        self.pages = {page.src_uri: page for page in site.pages}
+        self.pages = {}
         plan = site_module.analytics_plan(rows)
         self.planned = {src_uri for src_uri, _ in plan}
-        for src_uri, in_nav in [*((page.src_uri, page.in_nav) for page in site.pages), *plan]:
+        self.planned_lists = {src_uri for src_uri, _ in self.lists.plan}
+        for src_uri, in_nav in [*self.lists.plan, *plan]:
             # Postmortem and term pages stay out of the nav; indexes and search find them.
             inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
             self._add(files, config, src_uri, "", inclusion)
-        for path, content in site.files.items():
+        for path, content in site_module.assets().items():
             self._add(files, config, path, content)
         if files.get_file_from_path("index.md") is None:  # a knowledge base needs a home page
             home = f"# {esc(config.site_name)}\n\n{HOME_MARKER}\n"
             files.append(File.generated(config, "index.md", content=home))
         if self.display is not None:
             self._show_problems(
-                files, config, [*self.taxonomy_problems, *corpus.diagnostics, *site.problems]
+                files, config, [*self.taxonomy_problems, *corpus.diagnostics, *catalog.problems]
             )
         log.info(
             "%d postmortems published of %d files (as of %s)",
@@ -283,6 +284,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         # Every page is read and converted by now, so the corpus can go before the pages are
         # rendered; MkDocs copies files next, `/data/stats.json` among them.
+        self._take_lists(files, config)
         self.catalog, self.unmade = None, {}
         if self.analytics is not None:
             self._take_analytics()
@@ -314,6 +316,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             self.search_keys[page.file.src_uri] = search_module.keys(item)
         if page.file.src_uri in self.planned:
             self._take_analytics()
+        if page.file.src_uri in self.planned_lists:
+            self._take_lists(files, config)
         generated = self.pages.get(page.file.src_uri)
         if generated is None:
             return markdown
@@ -364,6 +368,20 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         return html
 
     on_page_content = CombinedEvent(_page_content, _hold_content)
+
+    def _take_lists(self, files: Files, config: MkDocsConfig) -> None:
+        """The list pages, and the files written beside them, made by now or waited for."""
+        if self.lists is None:
+            return
+        made = self.lists.made()
+        self.lists = None
+        self.planned_lists = set()
+        self.pages.update((page.src_uri, page) for page in made.pages)
+        self.feed_links = made.head_links
+        for path in made.written:  # before MkDocs copies the docs' files (after on_env)
+            self._claim(files, path)
+        for path, content in made.files.items():
+            self._add(files, config, path, content)
 
     def _take_analytics(self) -> None:
         """The analytics pages, made by now or waited for."""
@@ -480,7 +498,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         # No worker outlives a failed build: `mkdocs serve` goes on, and so would they.
         if self.analytics is not None:
             self.analytics.cancel()
-        self.analytics, self.loading = None, None
+        self.analytics, self.loading, self.lists = None, None, None
         background.stop_all()
         if self.display is not None:
             self.display.stop()

@@ -149,9 +149,30 @@ def subscriptions(site: Site, about: feeds.About, *, stream: bool = False) -> No
 
 
 def add_assets(site: Site) -> None:
-    for name in ASSETS:
-        site.files[f"{ASSET_DIR}/{name}"] = asset(name)
-    site.files[f"{ASSET_DIR}/postmortems.css"] += colours.severity_css().encode()
+    site.files.update(assets())
+
+
+def assets() -> dict[str, bytes]:
+    """The stylesheets and script every page links, by their path in the site."""
+    made = {f"{ASSET_DIR}/{name}": asset(name) for name in ASSETS}
+    made[f"{ASSET_DIR}/postmortems.css"] += colours.severity_css().encode()
+    return made
+
+
+def lists_plan(catalog: Catalog) -> list[tuple[str, bool]]:
+    """The pages `lists` gives without the postmortem pages, as (src_uri, in the nav), in an
+    order of their own: a build registers them before they are made (`adapters.lists_build`).
+    The owner pages come in the catalog's order of owners, which needs no workload."""
+    plan = [(urls.BROWSE, True)]
+    for kind in urls.KINDS:
+        plan.append((urls.term_index(kind), True))
+        plan.extend((urls.term(kind, key), False) for key in listings.terms(catalog, kind))
+    plan.append((urls.OWNERS, True))
+    plan.extend((urls.owner(slug), False) for slug in catalog.owners.values())
+    plan.append((urls.TAGS, True))
+    plan.extend((urls.tag(tag), False) for tag in listings.by_tag(catalog))
+    plan.append((subscribe.SUBSCRIBE, True))
+    return plan
 
 
 def analytics_plan(rows: Rows) -> list[tuple[str, bool]]:
