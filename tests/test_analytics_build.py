@@ -151,7 +151,7 @@ def test_a_worker_that_dies_leaves_the_analytics_to_this_process(
             raise background.WorkerError("Killed")
 
     monkeypatch.setattr(background, "workers", lambda: 1)
-    monkeypatch.setattr(background, "start_parts", lambda *_: Dead())
+    monkeypatch.setattr(background, "start_parts", lambda *_, **__: Dead())
     monkeypatch.setattr(
         background, "draw_charts", lambda jobs, first=None: lambda: charts.draw(jobs)
     )

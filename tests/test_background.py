@@ -186,3 +186,12 @@ def test_the_environment_can_be_read_by_a_worker(way: str) -> None:
         assert background.start_named("os", "getenv", "POSTMORTEMS_TEST_WORKER")() == "seen"
     finally:
         del os.environ["POSTMORTEMS_TEST_WORKER"]
+
+
+def test_a_worker_needed_later_gives_way_to_the_build(way: str) -> None:
+    """The analytics and lists workers start as the pages are rendered, which set the wall
+    time: they run at a lower priority, a worker needed at once (the corpus's) does not."""
+    own = os.nice(0)
+    expected = min(19, own + background.LATER_NICENESS)
+    assert background.start_named("os", "nice", 0, later=True)() == expected
+    assert background.start_named("os", "nice", 0)() == own

@@ -96,7 +96,7 @@ def test_where_workers_do_not_fork_the_lists_are_made_here(
 def test_a_worker_that_dies_leaves_the_lists_to_this_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def dead(*_: object) -> Any:
+    def dead(*_: object, **__: object) -> Any:
         def wait() -> None:
             raise background.WorkerError("Killed")
 
@@ -114,5 +114,5 @@ def test_a_worker_that_dies_leaves_the_lists_to_this_process(
     ).read_bytes()
 
 
-def _no_worker(*_: object) -> Any:
+def _no_worker(*_: object, **__: object) -> Any:
     raise AssertionError("no worker is started where workers do not fork")

@@ -68,7 +68,7 @@ class Pending:
         if background.workers() > 0:
             had = charts.known()  # what the worker is told this process need not be given
             order: Order = (job, frozenset(had))
-            parts = self._parts = background.start_parts(*_MAKE_AND_DRAW, order)
+            parts = self._parts = background.start_parts(*_MAKE_AND_DRAW, order, later=True)
             self._thread = background.follower(self._follow, (parts, had))
 
     def _follow(self, parts: background.Parts, had: dict[str, bytes]) -> None:

@@ -46,6 +46,11 @@ _PR_SET_NAME = 15
 FORKED_NAME = b"pm-worker"
 """A forked worker's process name (`/proc/PID/comm`)."""
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
+LATER_NICENESS = 10
+"""How much a worker whose result is needed later gives way (`os.nice`). Two such workers
+(the analytics and the lists) start with the pages' rendering: on 2 cores, at the same
+niceness, the three processes would share them and the build's own, which sets the wall
+time, would get two thirds of a core for about a second."""
 
 _A = TypeVar("_A")
 _R = TypeVar("_R")
@@ -60,15 +65,17 @@ def workers() -> int:
     return min(MAX_WORKERS, (os.cpu_count() or 1) - 1)
 
 
-def start(function: Callable[[_A], _R], argument: _A) -> Callable[[], _R]:
+def start(function: Callable[[_A], _R], argument: _A, *, later: bool = False) -> Callable[[], _R]:
     """Begin `function(argument)` in a child interpreter; the returned function waits for
-    the result. `function` is passed by name, so it must be a module's own function."""
-    return start_named(function.__module__, function.__qualname__, argument)
+    the result. `function` is passed by name, so it must be a module's own function.
+    `later`: the result is needed only later in the build, so the worker gives way to the
+    build's process when they want the same core (`LATER_NICENESS`)."""
+    return start_named(function.__module__, function.__qualname__, argument, later=later)
 
 
-def start_named(module: str, name: str, argument: Any) -> Callable[[], Any]:
+def start_named(module: str, name: str, argument: Any, *, later: bool = False) -> Callable[[], Any]:
     """`start` for a function this process has not imported (and need not: pandas, say)."""
-    parts = start_parts(module, name, argument)
+    parts = start_parts(module, name, argument, later=later)
 
     def wait() -> Any:
         result = parts.next()
@@ -84,15 +91,15 @@ class Parts:
     costs a worker about half a second of importing, so work that follows other work (the
     charts after the pages they are on) is better done in the same worker than in a new one."""
 
-    def __init__(self, module: str, name: str, argument: Any) -> None:
+    def __init__(self, module: str, name: str, argument: Any, niceness: int = 0) -> None:
         self._parts: list[Any] = []
         self._ended: tuple[int, bytes] | None = None
         self._taken = 0
         self._broken = ""
         self._changed = threading.Condition()
-        child = _fork(module, name, argument) if _forkable() else None
+        child = _fork(module, name, argument, niceness) if _forkable() else None
         payload = b"" if child else pickle.dumps((module, name, argument), protocol=_PROTOCOL)
-        self._thread = follower(_run_worker, (payload, child, self))
+        self._thread = follower(_run_worker, (payload, child, niceness, self))
 
     def next(self) -> Any:
         """The next result, once written; `WorkerError` if the worker ended without it."""
@@ -140,10 +147,10 @@ class Parts:
             self._changed.notify_all()
 
 
-def start_parts(module: str, name: str, argument: Any) -> Parts:
+def start_parts(module: str, name: str, argument: Any, *, later: bool = False) -> Parts:
     """Begin `module.name(argument)` in a child interpreter, a function that yields its
     results (or returns one); `Parts.next` takes them in order as the worker writes them."""
-    return Parts(module, name, argument)
+    return Parts(module, name, argument, LATER_NICENESS if later else 0)
 
 
 def draw_charts(
@@ -177,6 +184,7 @@ if sys.platform.startswith("linux"):  # killed by the kernel when the parent goe
         pass
 if os.getppid() != int(sys.argv[1]):  # gone already
     os._exit(1)
+os.nice(int(sys.argv[2]))
 from {__name__} import _work
 _work()
 """
@@ -270,7 +278,7 @@ class _Forked:
                     os.kill(self.pid, signal.SIGKILL)
 
 
-def _fork(module: str, name: str, argument: Any) -> _Forked:
+def _fork(module: str, name: str, argument: Any, niceness: int) -> _Forked:
     """`module.name(argument)` in a forked child, which never returns from here."""
     errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the worker's thread)
     results, results_end = os.pipe()
@@ -290,6 +298,7 @@ def _fork(module: str, name: str, argument: Any) -> _Forked:
             # the parent as a new interpreter's would.
             sys.stderr = open(2, "w", errors="backslashreplace", closefd=False)  # noqa: SIM115
             _become_worker(parent)
+            os.nice(niceness)
             threading.Thread(target=_exit_with_parent, args=(lifeline_end,), daemon=True).start()
             function = getattr(importlib.import_module(module), name)
             with os.fdopen(results_end, "wb") as output:
@@ -320,7 +329,7 @@ def _become_worker(parent: int) -> None:
         os._exit(1)
 
 
-def _run_worker(payload: bytes, forked: _Forked | None, parts: Parts) -> None:
+def _run_worker(payload: bytes, forked: _Forked | None, niceness: int, parts: Parts) -> None:
     """In a thread: one child, fed and drained without blocking the build. Its stdin is
     closed only once it is done (see the module's docstring); its error output goes to a
     file, so that reading its output alone cannot block it."""
@@ -333,16 +342,16 @@ def _run_worker(payload: bytes, forked: _Forked | None, parts: Parts) -> None:
                 errors = error_file.read()
         else:
             with tempfile.TemporaryFile() as error_file:
-                code = _child(payload, parts, error_file)
+                code = _child(payload, niceness, parts, error_file)
                 error_file.seek(0)
                 errors = error_file.read()
     finally:
         parts._end(code, errors)
 
 
-def _child(payload: bytes, parts: Parts, errors: IO[bytes]) -> int:
+def _child(payload: bytes, niceness: int, parts: Parts, errors: IO[bytes]) -> int:
     child = subprocess.Popen(
-        [sys.executable, "-c", _BOOT, str(os.getpid())],
+        [sys.executable, "-c", _BOOT, str(os.getpid()), str(niceness)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=errors,

@@ -58,7 +58,7 @@ class Pending:
         self._wait: Callable[[], Made] | None = None
         self._made: Made | None = None
         if background.workers() > 0 and background.forks():
-            self._wait = background.start(make, self._order)
+            self._wait = background.start(make, self._order, later=True)
         else:
             self._made = make(self._order)
             self._order = None
