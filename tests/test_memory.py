@@ -90,3 +90,27 @@ def test_pages_wait_as_utf8_and_exports_are_not_held(tmp_path: Path) -> None:
         assert (tmp_path / "site" / "data" / name).stat().st_size > 1000
     page = (tmp_path / "site" / postmortems[0].removesuffix(".md") / "index.html").read_text()
     assert page.count('class="pm-') > 10  # its sections, given back in time
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.other: _Node | None = None
+
+
+def test_freezing_what_the_pages_hold_frees_young_garbage_first() -> None:
+    """While the pages are read the plugin freezes what lives (`_freeze_what_lives`), out of
+    the collector's full scans; garbage in a cycle made just before is freed, not frozen."""
+    from mkdocs_postmortems.adapters import plugin
+
+    kept = _Node()
+    garbage, partner = _Node(), _Node()
+    garbage.other, partner.other = partner, garbage  # a cycle: only the collector frees it
+    gone = weakref.ref(garbage)
+    del garbage, partner
+    before = gc.get_freeze_count()
+    try:
+        plugin._freeze_what_lives()
+        assert gone() is None
+        assert gc.get_freeze_count() > before and gc.is_tracked(kept)
+    finally:
+        gc.unfreeze()
