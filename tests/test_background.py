@@ -1,6 +1,6 @@
 """Workers, forked or started as new interpreters, give the same results and the same errors.
 
-A build forks its workers on Linux when it has no other thread (`background._forkable`),
+A build forks its workers on Linux when it has no other thread (`background.forks`),
 and starts new interpreters otherwise (`mkdocs serve`, other systems). Both ways are run
 here on real child processes.
 """
@@ -26,7 +26,7 @@ LINUX = sys.platform.startswith("linux")
 def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     if request.param == "forked" and not LINUX:
         pytest.skip("workers are forked on Linux only")
-    monkeypatch.setattr(background, "_forkable", lambda: request.param == "forked")
+    monkeypatch.setattr(background, "forks", lambda: request.param == "forked")
     yield request.param
     assert background.running() == 0
 
@@ -90,7 +90,7 @@ def test_a_thread_running_means_no_fork() -> None:
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
-        assert not background._forkable()
+        assert not background.forks()
     finally:
         stop.set()
         thread.join()
@@ -102,7 +102,7 @@ def test_a_worker_s_follower_thread_does_not_stop_the_next_fork() -> None:
     first = background.start_named("time", "sleep", 60)
     try:
         assert threading.active_count() > 1
-        assert background._forkable()
+        assert background.forks()
         assert background.start_named("json", "loads", "[2]")() == [2]
     finally:
         background.stop_all()
@@ -119,7 +119,7 @@ def test_a_forked_worker_s_error_is_its_own(tmp_path: Path) -> None:
         "import sys\n"
         "from mkdocs_postmortems.adapters import background\n"
         "sys.stderr.write('pending ')\n"  # to a pipe, without a new line: buffered
-        "assert background._forkable()\n"
+        "assert background.forks()\n"
         "try:\n"
         "    background.start_named('json', 'loads', '[')()\n"
         "except background.WorkerError as error:\n"

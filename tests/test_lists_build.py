@@ -8,7 +8,6 @@ must give what this process gives.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,15 +20,11 @@ from mkdocs_postmortems.core.corpus import load_corpus
 from mkdocs_postmortems.site import build as site_build
 from mkdocs_postmortems.site import catalog as catalog_module
 from mkdocs_postmortems.site.feeds import About
+from test_analytics_build import AS_OF, FIXTURES
+from test_analytics_build import CORPORA as ANALYTICS_CORPORA
 
-REPO = Path(__file__).resolve().parents[1]
-FIXTURES = REPO / "tests" / "fixtures"
-AS_OF = dt.date(2026, 6, 15)
 CORPORA = {
-    "analytics-kb": (FIXTURES / "analytics-kb" / "postmortems", "taxonomy.yml"),
-    # Drafts, undated postmortems, owners, tags, every template's fields.
-    "example": (REPO / "postmortems", "taxonomy.yml"),
-    "valid": (FIXTURES / "valid", "../taxonomy.yml"),
+    **ANALYTICS_CORPORA,  # the example's drafts, owners and tags among them
     # Owners and terms whose names collide once made into file names, markup in every label.
     "hostile": (FIXTURES / "kb-hostile" / "postmortems", "taxonomy.yml"),
 }
@@ -39,8 +34,7 @@ LINUX = sys.platform.startswith("linux")
 
 def _catalog(name: str, *, include_drafts: bool = False) -> Any:
     folder, taxonomy_file = CORPORA[name]
-    found = folder / taxonomy_file
-    tax = taxonomy.load(found) if found.exists() else taxonomy.DEFAULT
+    tax = taxonomy.load(folder / taxonomy_file)
     corpus = load_corpus([folder], tax, as_of=AS_OF)
     return catalog_module.build(corpus.entries, tax, AS_OF, include_drafts=include_drafts)
 

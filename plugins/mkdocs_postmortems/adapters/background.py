@@ -5,7 +5,7 @@ be read and validated on a spare core while this process reads the other half; a
 can make the analytics and report pages, and their charts, while MkDocs renders thousands
 of postmortem pages. With a single core, all of it is done in this process.
 
-On Linux, a process with no other thread forks its workers (see `_forkable`): a fork has
+On Linux, a process with no other thread forks its workers (see `forks`): a fork has
 the modules and the argument already. Elsewhere, workers are plain child interpreters
 running this module's `_work`, given a function and its argument as a pickle on stdin:
 unlike multiprocessing's spawn, they never re-import the script that started the build,
@@ -97,9 +97,9 @@ class Parts:
         self._taken = 0
         self._broken = ""
         self._changed = threading.Condition()
-        child = _fork(module, name, argument, niceness) if _forkable() else None
+        child = _fork(module, name, argument, niceness) if forks() else None
         payload = b"" if child else pickle.dumps((module, name, argument), protocol=_PROTOCOL)
-        self._thread = follower(_run_worker, (payload, child, niceness, self))
+        follower(_run_worker, (payload, child, niceness, self))
 
     def next(self) -> Any:
         """The next result, once written; `WorkerError` if the worker ended without it."""
@@ -119,7 +119,6 @@ class Parts:
             self._changed.wait_for(lambda: self._ended is not None)
             assert self._ended is not None
             code, errors = self._ended
-        self._thread.join()  # ended: a build's later worker may be forked (`_forkable`)
         if code != 0 or self._broken:
             raise WorkerError(self._error(code, errors))
 
@@ -215,15 +214,10 @@ def stop_all() -> int:
 # Forking, where it is safe, saves a worker its start-up: a new interpreter, the imports of
 # this package and pydantic (some 0.2 s of CPU), and the pickling of its argument both ways
 # (the analytics part's rows: 0.1 s more). A fork shares what this process has made, the
-# modules and the argument, until either side writes to it. It is safe only while this
-# process has no other thread, which could hold a lock the child would inherit held: a
-# build has none when its workers start (the previous worker's thread has been joined),
-# `mkdocs serve` has its server's, and then workers are started as new interpreters.
-
-
-def forks() -> bool:
-    """Whether a worker started now would be forked (and so start at once)."""
-    return _forkable()
+# modules and the argument, until either side writes to it. It is safe only while no
+# other thread could hold a lock the child would inherit held. A build's only other threads
+# are `follower`s, which wait for workers and lock only their own objects; `mkdocs serve`
+# has its server's threads, and then workers are started as new interpreters.
 
 
 def follower(target: Callable[..., object], args: tuple[Any, ...]) -> threading.Thread:
@@ -237,7 +231,8 @@ def follower(target: Callable[..., object], args: tuple[Any, ...]) -> threading.
 _FOLLOWER = "postmortems-follower"
 
 
-def _forkable() -> bool:
+def forks() -> bool:
+    """Whether a worker started now would be forked (and so start at once)."""
     if not sys.platform.startswith("linux"):
         return False
     here = threading.current_thread()
@@ -335,16 +330,13 @@ def _run_worker(payload: bytes, forked: _Forked | None, niceness: int, parts: Pa
     file, so that reading its output alone cannot block it."""
     code, errors = 1, b"the worker did not start"
     try:
-        if forked is not None:
-            with forked.errors as error_file:
+        with forked.errors if forked else tempfile.TemporaryFile() as error_file:
+            if forked is not None:
                 code = _drain(forked, parts)
-                error_file.seek(0)
-                errors = error_file.read()
-        else:
-            with tempfile.TemporaryFile() as error_file:
+            else:
                 code = _child(payload, niceness, parts, error_file)
-                error_file.seek(0)
-                errors = error_file.read()
+            error_file.seek(0)
+            errors = error_file.read()
     finally:
         parts._end(code, errors)
 

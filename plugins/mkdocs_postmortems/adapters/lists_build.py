@@ -62,7 +62,6 @@ class Pending:
         else:
             self._made = make(self._order)
             self._order = None
-            self._wait = None
 
     def made(self) -> Made:
         """The lists, made by now or waited for; their pages are those planned."""
