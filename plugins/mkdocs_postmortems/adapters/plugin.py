@@ -35,6 +35,7 @@ from mkdocs_postmortems.adapters import (
     fast_edit,
     home_page,
     lists_build,
+    markdown_reuse,
     nav_cache,
     not_found,
     search_sections,
@@ -131,6 +132,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if self.command == "serve":  # problems are shown on the pages, whatever `strict` says
             self.display = serve.Display()
         search_sections.install()  # Material's search reads pages faster: same sections
+        markdown_reuse.install()  # pages share a Markdown converter where nothing changes
         try:
             self.as_of = metrics.as_of_date(self.config.as_of)
         except metrics.AsOfError as error:
