@@ -55,8 +55,12 @@ _ENDLESS = float("inf")
 
 
 def source_hash(module: Any) -> str:
-    """The parser's source as this mirrors it: its classes and its list of void tags."""
-    parts = [inspect.getsource(module.Parser), inspect.getsource(module.Element)]
+    """The parser's source as this mirrors it: its classes and its list of void tags (the
+    parser's own, when `install` has put the mirror in its place)."""
+    parser = module.Parser
+    if getattr(parser, "postmortems_sections", False):
+        parser = parser.__mro__[1]
+    parts = [inspect.getsource(parser), inspect.getsource(module.Element)]
     parts += [inspect.getsource(module.Section), repr(sorted(module.void))]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
