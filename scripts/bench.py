@@ -35,6 +35,7 @@ exit status is 1 when a goal of docs/performance.md does not hold in this run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -300,13 +301,7 @@ def measured(command: Sequence[str], cwd: Path, env: dict[str, str] | None = Non
 
 def build(project: Path, site: Path) -> Run:
     """`mkdocs build` of `project` in a child process, into `site`, a folder that does not
-    exist yet; nothing the run wrote is deleted until it ends.
-
-    On a disk with ext4 and no journal, as this machine's, the kernel will not reuse an
-    inode deleted in the last minutes, and looks past each one for every file it creates: a
-    build made just after the last one's site was deleted spent 1.5 to 2.3 s of its CPU in
-    `find_inode_bit` and `recently_deleted` (perf), on both sides. A CI runner's fresh
-    checkout pays none of it."""
+    exist yet, on the RAM disk where there is one (`sites_folder`)."""
     if site.exists():
         raise SystemExit(f"{site} exists: each build is measured into a new folder")
     command = [sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(site)]
@@ -577,6 +572,29 @@ def _timed(function: Callable[[Path], object], directory: Path) -> float:
     return elapsed
 
 
+SITES_ROOM = 4 * 1024**3
+"""What a RAM disk must have free to take the sites of one size (10,000 long: about 1.8 GB)."""
+
+
+def sites_folder(stack: contextlib.ExitStack, work: Path) -> tuple[Path, bool]:
+    """Where the builds write their sites, and whether that is a RAM disk.
+
+    This machine's disk moved the figures by more than the plugin's own changes did. Its
+    ext4 has no journal, so the kernel will not reuse an inode deleted in the last minutes
+    and looks past each one for every file it creates: a build made just after the last
+    site was deleted spent 1.5 to 2.3 s of its CPU in `find_inode_bit` and
+    `recently_deleted` (perf), on both sides. Keeping every site instead left gigabytes in
+    the page cache, and writing grew dearer as they piled up, the more for the side that
+    writes more: at 2,000 short postmortems the CPU ratio was 1.44x in a run of that size
+    alone and 1.52x at the end of `make bench`. A RAM disk has neither, and a size's sites
+    are deleted when it is measured."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK) and shutil.disk_usage(shm).free > SITES_ROOM:
+        folder = tempfile.TemporaryDirectory(prefix="pm-bench-sites-", dir=shm)
+        return Path(stack.enter_context(folder)), True
+    return work, False
+
+
 def measure(
     n: int,
     corpus: Path,
@@ -585,15 +603,19 @@ def measure(
     repeat: int,
     edits: int = 1,
     name: str = LONG,
+    sites: Path | None = None,
 ) -> Size:
+    """One size of one corpus: its builds write into `sites` (default: beside the projects,
+    in `work`), each into a new folder, all deleted at the end when `sites` is given."""
     result = Size(n, name)
     root = work / f"{name}-n{n}"
     projects = make_projects(corpus, files[:n], root)
+    built = (sites or work) / f"{name}-n{n}-sites"
     validation = {"floor": bench_validate.floor, "ours": bench_validate.ours}
     for round_ in range(repeat):
         order = SIDES if round_ % 2 == 0 else SIDES[::-1]
         for side in order:
-            run = build(projects[side], root / f"site-{side}-{round_ + 1}")
+            run = build(projects[side], built / f"site-{side}-{round_ + 1}")
             result.builds[side].append(run)
             orphans = f", {run.orphans} orphaned processes" if run.orphans else ""
             _log(
@@ -607,7 +629,7 @@ def measure(
             _log(f"{result.label} round {round_ + 1}: validate {kind} {seconds:.2f} s")
 
     for side in SIDES:
-        site = root / f"site-{side}-{repeat}"
+        site = built / f"site-{side}-{repeat}"
         pages = [site / targets(projects, corpus, path)[side].html for path in files[:n]]
         result.sizes[side] = site_sizes(site, pages)
 
@@ -621,7 +643,9 @@ def measure(
                 f"{result.label}: serve edit {side}: page on disk {edit.on_disk:.2f} s, "
                 f"served {edit.served:.2f} s, site whole again {whole}"
             )
-    return result  # its folders go when the run ends (`build`)
+    if sites is not None:
+        shutil.rmtree(built)
+    return result
 
 
 def _log(message: str) -> None:
@@ -649,13 +673,17 @@ def _ratio(mine: float | None, theirs: float | None) -> str:
     return "-" if mine is None or theirs is None or theirs == 0 else f"{mine / theirs:.2f}"
 
 
-def report(command: str, results: Sequence[Size], corpora: dict[str, str]) -> str:
+def report(
+    command: str, results: Sequence[Size], corpora: dict[str, str], in_memory: bool = False
+) -> str:
     described = "; ".join(f"{name}: {text}" for name, text in corpora.items())
+    where = "a RAM disk (`/dev/shm`)" if in_memory else "the disk, each into a new folder"
     lines = [
         f"Measured with `{command}` on {bench_validate.environment()}. Synthetic postmortems, "
         f"{described}. Builds are the median of their rounds, which alternate the side that "
         "goes first; CPU is user plus system time of the build and every process it ran; "
-        "validation is the best of the same rounds; serve figures are the median of the edits.",
+        "validation is the best of the same rounds; serve figures are the median of the edits. "
+        f"Sites are written to {where} (see `sites_folder` in `scripts/bench.py`).",
         "",
         "| Corpus | N | Rounds | Build, ours | Build, plain Material | Ratio | CPU, ours "
         "| CPU, plain | Ratio | Peak memory, ours | Plain | Ratio |",
@@ -884,8 +912,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         (LONG, long_sizes, args.seed, synth_corpus.LONG),
         (SHORT, short_sizes, short_seed, synth_corpus.SHORT),
     ]
-    with tempfile.TemporaryDirectory(prefix="pm-bench-") as temp:
-        work = Path(temp)
+    with contextlib.ExitStack() as stack:
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="pm-bench-")))
+        sites, in_memory = sites_folder(stack, work)
         for name, sizes, seed, profile in plan:
             if not sizes:
                 continue
@@ -899,10 +928,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                 small = n <= SMALL
                 repeat = small_repeat if small else args.repeat
                 results.append(
-                    measure(n, corpus, files, work, repeat, args.edits if small else 1, name)
+                    measure(
+                        n,
+                        corpus,
+                        files,
+                        work,
+                        repeat,
+                        args.edits if small else 1,
+                        name,
+                        sites if in_memory else None,
+                    )
                 )
 
-    block = report(command, results, corpora)
+    block = report(command, results, corpora, in_memory)
     checks = goals(results)
     block += "\n" + "\n".join(f"- {'Met' if ok else 'NOT MET'}: {text}" for text, ok in checks)
     block += "\n"

@@ -19,6 +19,7 @@ from material.plugins.search import plugin as material_search
 from conftest import FIXTURES, REPO, SiteBuilder
 from mkdocs_postmortems.adapters import search_sections
 from test_import_icco import CORPUS as ICCO
+from test_markdown_reuse import STATEFUL
 
 
 def _material_parser() -> Any:
@@ -154,29 +155,11 @@ def test_our_sites_index_the_same(
         assert counted.left == 0
 
 
-PLAIN_CONFIG = """\
-site_name: icco
-docs_dir: {docs}
-site_url: https://example.com/
-theme:
-  name: material
-plugins:
-  - search
-markdown_extensions:
-  - admonition
-  - attr_list
-  - md_in_html
-  - tables
-  - footnotes
-  - def_list
-  - toc:
-      permalink: true
-  - pymdownx.details
-  - pymdownx.superfences
-  - pymdownx.highlight:
-      linenums: true
-  - pymdownx.tasklist
-"""
+PLAIN_CONFIG = STATEFUL.replace("site_name: Stateful", "site_name: icco\ndocs_dir: {docs}").replace(
+    "  - pymdownx.highlight\n", "  - pymdownx.highlight:\n      linenums: true\n"
+)
+"""Plain Material and many of its extensions, line numbers among them (a table Material's
+search skips, by its class)."""
 
 
 @pytest.mark.skipif(not ICCO.is_dir(), reason=f"the icco corpus is not at {ICCO}")
