@@ -781,13 +781,13 @@ def goals(results: Sequence[Size]) -> list[tuple[str, bool]]:
             f"(goal <= {BUILD_RATIO_GOAL})",
             ratio <= BUILD_RATIO_GOAL,
         )
-        if name == SHORT:
-            cpu = at.cpu("ours") / at.cpu("plain")
-            check(
-                f"build at N=2,000 short postmortems uses {cpu:.2f}x plain's CPU time "
-                f"(goal <= {CPU_RATIO_GOAL})",
-                cpu <= CPU_RATIO_GOAL,
-            )
+        # The goal names the short corpus; its "done when" reads as both.
+        cpu = at.cpu("ours") / at.cpu("plain")
+        check(
+            f"build at N=2,000 {name} postmortems uses {cpu:.2f}x plain's CPU time "
+            f"(goal <= {CPU_RATIO_GOAL})",
+            cpu <= CPU_RATIO_GOAL,
+        )
         on_disk, served = at.edit("ours", "on_disk"), at.edit("ours", "served")
         if on_disk is not None and served is not None:
             check(
