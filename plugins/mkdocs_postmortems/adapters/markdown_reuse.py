@@ -112,7 +112,7 @@ class _Converters:
         ):
             last.converter.reset()
             return last.converter
-        converter = markdown.Markdown(*args, **kwargs)
+        converter: markdown.Markdown = self.module.Markdown(*args, **kwargs)
         # One kept at a time: a new build (under serve) has a new configuration.
         kept = None
         if isinstance(extensions, list) and kept_clean(extensions):
