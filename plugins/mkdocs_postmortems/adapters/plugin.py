@@ -51,7 +51,7 @@ from mkdocs_postmortems.site import build as site_module
 from mkdocs_postmortems.site import catalog as catalog_module
 from mkdocs_postmortems.site import feeds as feeds_module
 from mkdocs_postmortems.site import headings as headings_module
-from mkdocs_postmortems.site import home_marker, sanitize, templates
+from mkdocs_postmortems.site import home_marker, sanitize, template_cache, templates
 from mkdocs_postmortems.site import postmortem as postmortem_module
 from mkdocs_postmortems.site import problems as problems_module
 from mkdocs_postmortems.site import search as search_module
@@ -80,6 +80,11 @@ class PostmortemsConfig(base.Config):
     edit_uri = opt.Optional(opt.Type(str))
     """Edit URI of the repository root (`edit/main/`); default: the site's `edit_uri`
     without its docs folder."""
+    cache = opt.Type(bool, default=True)
+    """Keep compiled templates across builds (`template_cache`)."""
+    cache_dir = opt.Optional(opt.Type(str))
+    """Folder of that cache, relative to mkdocs.yml; default POSTMORTEMS_CACHE_DIR, else
+    the user's cache folder."""
 
 
 class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
@@ -127,6 +132,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             self.fast = fast_edit.Session()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        template_cache.use(self._cache_folder(config))
         templates.environment.cache_clear()  # under serve, an edited override shows next build
         postmortem_module.compiled.cache_clear()
         if self.command == "serve":  # problems are shown on the pages, whatever `strict` says
@@ -155,6 +161,13 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         loading = start_loading([folder], taxonomy, parallel=True, as_of=self.as_of)
         self.loading = (loading, taxonomy)
         return config
+
+    def _cache_folder(self, config: MkDocsConfig) -> Path | None:
+        if not self.config.cache:
+            return None
+        if self.config.cache_dir:
+            return self._root(config) / self.config.cache_dir
+        return template_cache.default_folder()
 
     def _taxonomy(self, root: Path, folder: Path) -> taxonomy_module.Taxonomy:
         chosen = Path(os.path.normpath(root / (self.config.taxonomy or folder / "taxonomy.yml")))
@@ -301,6 +314,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             # being drawn, and nothing reads them before then.
             for path in self.analytics.chart_paths():
                 self._claim(files, path)
+        if env.bytecode_cache is None:  # the theme's templates too (`template_cache`)
+            env.bytecode_cache = template_cache.current()
         if config.theme.name == "material":
             self.nav_cached = nav_cache.install(env, config.theme.custom_dir)
             not_found.install(env, config.theme.custom_dir, files)

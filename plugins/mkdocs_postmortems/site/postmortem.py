@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from mkdocs_postmortems.core import metrics, recurrence
 from mkdocs_postmortems.core.schema import Impact, TestingKind
-from mkdocs_postmortems.site import common, repeats, templates, urls
+from mkdocs_postmortems.site import common, repeats, template_cache, templates, urls
 from mkdocs_postmortems.site.catalog import Catalog, Published
 from mkdocs_postmortems.site.common import Page
 from mkdocs_postmortems.site.headings import TITLE_ID
@@ -34,6 +34,8 @@ FOLD = 5
 """A hotfix's list of files longer than this is folded."""
 
 PAGE = "postmortem/page.html"
+INLINED = "postmortem/page.html, its parts written in"
+"""The name `compiled` gives the page's template (and its cache entry)."""
 _INCLUDE = re.compile(r'\{%-?\s*include\s+"(postmortem/[\w.-]+\.html)"\s*-?%\}')
 HEADER = "header"
 """The part that goes above the body; every other part goes below it."""
@@ -310,7 +312,8 @@ def compiled(env: jinja2.Environment) -> jinja2.Template:
         text = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
         return text.removesuffix("\n")  # as an include writes it (keep_trailing_newline off)
 
-    return env.from_string(_INCLUDE.sub(lambda found: source(found.group(1)), source(PAGE)))
+    inlined = _INCLUDE.sub(lambda found: source(found.group(1)), source(PAGE))
+    return template_cache.compiled(env, INLINED, inlined)
 
 
 def parts(html: str) -> list[tuple[str, str]]:

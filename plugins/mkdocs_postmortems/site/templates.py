@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 
 from mkdocs_postmortems.core import metrics
 from mkdocs_postmortems.core.html_rules import tooltip
-from mkdocs_postmortems.site import urls
+from mkdocs_postmortems.site import template_cache, urls
 
 if TYPE_CHECKING:
     from mkdocs_postmortems.site.catalog import Catalog
@@ -107,6 +107,7 @@ def environment(custom_dirs: tuple[str, ...] = ()) -> jinja2.Environment:
         lstrip_blocks=True,
         auto_reload=False,
         keep_trailing_newline=False,
+        bytecode_cache=template_cache.current(),
     )
     env.template_class = _Template
     env.filters["when"] = when
