@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -125,6 +127,69 @@ def test_the_cache_is_keyed_by_what_changes_the_compiled_code(tmp_path: Path) ->
         )
         assert cache.get_bucket(env, "t.html", None, source).code is not None
         assert env.get_template("t.html").render(x="y") == expected
+
+
+def _shout(value: str) -> str:
+    return value.upper()
+
+
+def _whisper(value: str) -> str:
+    return value.lower()
+
+
+@jinja2.pass_context
+def _shout_in_context(context: object, value: str) -> str:
+    return value.upper()
+
+
+def test_the_cache_is_keyed_by_the_filters_the_code_calls(tmp_path: Path) -> None:
+    """Compiled code passes a filter what it asks for (the context, say), and Jinja runs a
+    filter on a constant as it compiles: a filter of another kind or with other code under
+    the same name is another entry, the same filter the same one."""
+    cache = template_cache.TemplateCache(str(tmp_path))
+    source = '{{ "Quiet" | loud }} {{ name | loud }}'
+    rendered = {}
+    keys = {}
+    for label, function in (
+        ("shout", _shout),
+        ("again", _shout),
+        ("whisper", _whisper),
+        ("context", _shout_in_context),
+    ):
+        env = jinja2.Environment(loader=jinja2.DictLoader({"t.html": source}), bytecode_cache=cache)
+        env.filters["loud"] = function
+        keys[label] = cache.get_bucket(env, "t.html", None, source).key
+        rendered[label] = env.get_template("t.html").render(name="Ann")
+    assert keys["shout"] == keys["again"]
+    assert len({keys["shout"], keys["whisper"], keys["context"]}) == 3
+    assert rendered == {
+        "shout": "QUIET ANN",
+        "again": "QUIET ANN",
+        "whisper": "quiet ann",
+        "context": "QUIET ANN",
+    }
+
+
+def test_the_key_is_the_same_in_every_process(tmp_path: Path) -> None:
+    """A key that changed with the hash seed would miss the cache in every build."""
+    program = (
+        "import hashlib\n"
+        "from mkdocs_postmortems.site import template_cache, templates\n"
+        "env = templates.environment(())\n"
+        "text = template_cache._fingerprint(env, 'page.html')\n"
+        "print(hashlib.sha256(text.encode()).hexdigest())\n"
+    )
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", program],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(keys) == 1
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="folder ownership is a POSIX notion")

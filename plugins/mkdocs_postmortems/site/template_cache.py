@@ -6,9 +6,12 @@ workers). Jinja's own bytecode cache keeps what a template compiles to on disk, 
 against a hash of the template's source before use, so an edited template (a site's
 override) is compiled again. Its key, the template's name and file, is here joined with
 everything of the environment that changes the code a template compiles to (its syntax,
-whitespace rules, autoescape, extensions): two sites whose theme environments differ cannot
-share an entry. Nothing of a page is cached, only code compiled from template files, which
-are the theme's, the package's and the site's own (`docs/performance.md`, "Caches").
+whitespace rules, autoescape, extensions, and its filters, tests and `finalize`, which the
+compiled code calls as they ask to be called and which Jinja runs on constants as it
+compiles): two sites whose theme environments differ cannot share an entry, and a filter
+whose code changed makes its templates compile again. Nothing of a page is cached, only
+code compiled from template files, which are the theme's, the package's and the site's
+own (`docs/performance.md`, "Caches").
 
 The folder must be the user's own and closed to others (Jinja's rule for its default
 folder): a cached entry is code that runs. Any other folder, or one that cannot be made,
@@ -18,13 +21,18 @@ leaves templates compiled every build, as before.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import stat
+import types
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
+from jinja2.utils import _PassArg
 
 ENV_DIR = "POSTMORTEMS_CACHE_DIR"
 """A folder for the cache instead of the user's cache folder; `off` for none."""
@@ -63,8 +71,44 @@ def _fingerprint(env: jinja2.Environment, name: str | None) -> str:
             bool(autoescape),
             sorted(env.extensions),
             env.code_generator_class.__qualname__,
+            env.sandboxed,
+            _callables(env.filters),
+            _callables(env.tests),
+            _callable(env.finalize) if env.finalize is not None else None,
         )
     )
+
+
+def _callables(found: Mapping[str, Any]) -> list[tuple[str, tuple[str, ...]]]:
+    return sorted((name, _callable(function)) for name, function in found.items())
+
+
+def _callable(function: Callable[..., Any]) -> tuple[str, ...]:
+    """How compiled code calls a filter (what it is passed), and what it is: its name and
+    its code, whose result Jinja may have written in for a constant."""
+    code = getattr(function, "__code__", None)
+    return (
+        str(_PassArg.from_obj(function)),
+        str(getattr(function, "__module__", None)),
+        str(getattr(function, "__qualname__", type(function).__qualname__)),
+        _code(code) if isinstance(code, types.CodeType) else "",
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _code(code: types.CodeType) -> str:
+    """A digest of what a function does, the same in every process (not `marshal`'s, which
+    varies with reference counts, nor a set's order, which varies with the hash seed)."""
+    digest = hashlib.sha256(code.co_code)
+    digest.update(repr(code.co_names).encode())
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            digest.update(_code(constant).encode())
+        elif isinstance(constant, frozenset):
+            digest.update(repr(sorted(map(repr, constant))).encode())
+        else:
+            digest.update(repr(constant).encode())
+    return digest.hexdigest()
 
 
 class TemplateCache(FileSystemBytecodeCache):
