@@ -114,3 +114,22 @@ def test_freezing_what_the_pages_hold_frees_young_garbage_first() -> None:
         assert gc.get_freeze_count() > before and gc.is_tracked(kept)
     finally:
         gc.unfreeze()
+
+
+def test_a_build_unfreezes_what_it_froze_and_its_shutdown_freezes_all(tmp_path: Path) -> None:
+    """After a build (`on_post_build`) the collector sees everything again: a host that goes
+    on frees the build's cycles. The invocation's last event (`on_shutdown`, right before
+    MkDocs' process exits) freezes all, so that the exit's collection walks nothing."""
+    project = _project(tmp_path)
+    config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    gc.unfreeze()
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+        assert gc.get_freeze_count() == 0
+        kept = _Node()
+        config.plugins.on_shutdown()
+        assert gc.get_freeze_count() > 0 and gc.is_tracked(kept)
+        assert kept not in gc.get_objects(generation=2)  # frozen, not among the collected
+    finally:
+        gc.unfreeze()
