@@ -170,7 +170,7 @@ def test_the_cache_is_keyed_by_the_filters_the_code_calls(tmp_path: Path) -> Non
     }
 
 
-def test_the_key_is_the_same_in_every_process(tmp_path: Path) -> None:
+def test_the_key_is_the_same_in_every_process() -> None:
     """A key that changed with the hash seed would miss the cache in every build."""
     program = (
         "import hashlib\n"

@@ -67,7 +67,6 @@ def _fingerprint(env: jinja2.Environment, name: str | None) -> str:
             env.keep_trailing_newline,
             env.optimized,
             env.is_async,
-            env.finalize is not None,
             bool(autoescape),
             sorted(env.extensions),
             env.code_generator_class.__qualname__,
